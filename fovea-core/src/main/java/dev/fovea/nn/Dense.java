@@ -1,0 +1,78 @@
+package dev.fovea.nn;
+
+import dev.fovea.tensor.Buffer;
+import dev.fovea.FoveaException;
+import dev.fovea.ops.DenseOp;
+import dev.fovea.tensor.Shape;
+import dev.fovea.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Fully connected layer, as Keras's Dense: input (N, I), kernel (I, units), output (N, units). */
+public final class Dense extends ActivatedLayer {
+    /** The layer's configuration in Keras terms. */
+    public record Config(int units, Activation activation, boolean useBias) {
+        public Config {
+            if (units < 1) throw new FoveaException("Dense: units must be >= 1, got " + units);
+        }
+    }
+
+    private final Config config;
+    private final DenseOp op = new DenseOp();
+    private final Buffer dxBuf = new Buffer();
+    private Parameter kernel;
+    private Parameter bias;
+    private Tensor lastInput;
+
+    public Dense(Config config) {
+        super(config.activation());
+        this.config = config;
+    }
+
+    public Dense(int units, String activation) {
+        this(new Config(units, Activation.parse(activation, "Dense"), true));
+    }
+
+    public Dense(int units) {
+        this(units, "linear");
+    }
+
+    public Config settings() { return config; }
+
+    @Override public String className() { return "Dense"; }
+
+    @Override public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("units", config.units);
+        m.put("activation", config.activation.keras());
+        m.put("use_bias", config.useBias);
+        return m;
+    }
+
+    @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
+        if (in.rank() != 1) {
+            throw new FoveaException("layer " + name() + " (Dense) needs a flat input (features,), got " + in
+                    + "; add a Flatten layer before it");
+        }
+        Tensor k = Tensor.zeros(in.dim(0), config.units);
+        Initializers.glorotUniform(k.data(), in.dim(0), config.units, rng);
+        kernel = addParameter("kernel", k);
+        bias = config.useBias ? addParameter("bias", Tensor.zeros(config.units)) : null;
+        return Shape.of(config.units);
+    }
+
+    @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
+        lastInput = x;
+        op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+                x.dim(0), inputShape().dim(0), config.units);
+    }
+
+    @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
+        Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
+                dz.data(), lastInput.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(0), config.units);
+        return dx;
+    }
+}

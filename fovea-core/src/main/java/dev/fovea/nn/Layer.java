@@ -1,0 +1,105 @@
+package dev.fovea.nn;
+
+import dev.fovea.FoveaException;
+import dev.fovea.tensor.Shape;
+import dev.fovea.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A layer of a model: a configuration (Keras vocabulary), named parameters created by
+ * {@link #build}, and a forward and backward pass that delegate to the ops in
+ * {@code dev.fovea.ops}. Shapes handed to {@link #build} exclude the batch axis; tensors handed
+ * to forward and backward include it, e.g. (N, H, W, C).
+ *
+ * <p>Tensors returned by forward and backward are the layer's own buffers, valid until its next
+ * call; callers copy what they keep.
+ */
+public abstract class Layer {
+    private String name;
+    private Shape inputShape;
+    private Shape outputShape;
+    private final List<Parameter> parameters = new ArrayList<>();
+
+    /** The Keras class name, e.g. "Conv2D"; also the type tag in model.json. */
+    public abstract String className();
+
+    /** The configuration in Keras's keys (without the name), as written to model.json. */
+    public abstract Map<String, Object> config();
+
+    /** Creates parameters for inputs of the given per-example shape; returns the output shape. */
+    protected abstract Shape doBuild(Shape inputShape, SplittableRandom rng);
+
+    /** x has shape (N, ...inputShape); returns (N, ...outputShape). */
+    public abstract Tensor forward(Tensor x, ForwardContext ctx);
+
+    /**
+     * Accumulates parameter gradients from dy (N, ...outputShape) and returns dx (N, ...inputShape),
+     * or null when needInputGrad is false (the layer reads the model input directly).
+     */
+    public abstract Tensor backward(Tensor dy, boolean needInputGrad);
+
+    public final void build(Shape inputShape, SplittableRandom rng) {
+        parameters.clear();
+        this.inputShape = inputShape;
+        this.outputShape = doBuild(inputShape, rng);
+    }
+
+    protected final Parameter addParameter(String shortName, Tensor value) {
+        Parameter p = new Parameter(name + "/" + shortName, value);
+        parameters.add(p);
+        return p;
+    }
+
+    public String name() { return name; }
+
+    /** Sets the layer name (unique within a model); returns this for chaining, as Keras's name=. */
+    @SuppressWarnings("unchecked")
+    public <T extends Layer> T named(String newName) {
+        if (newName == null || newName.isBlank() || newName.contains("/")) {
+            throw new FoveaException("layer name must be non-empty and must not contain '/', got \"" + newName + "\"");
+        }
+        this.name = newName;
+        return (T) this;
+    }
+
+    void assignDefaultName(String defaultName) {
+        if (name == null) name = defaultName;
+    }
+
+    /** Keras's default name stem: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d. */
+    public String defaultNameStem() {
+        return className().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Shape inputShape() { return requireBuilt(inputShape); }
+    public Shape outputShape() { return requireBuilt(outputShape); }
+    public boolean isBuilt() { return outputShape != null; }
+    public List<Parameter> parameters() { return Collections.unmodifiableList(parameters); }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) n += p.size();
+        return n;
+    }
+
+    /** The activation applied last by this layer (LINEAR when none). */
+    public Activation activation() { return Activation.LINEAR; }
+
+    protected final void checkInput(Tensor x) {
+        Shape expected = inputShape();
+        if (x.rank() != expected.rank() + 1 || !x.shape().dropBatch().equals(expected)) {
+            throw new FoveaException("layer " + name + " (" + className() + ") expects input (batch, "
+                    + expected.toString().substring(1) + " but got " + x.shape());
+        }
+    }
+
+    private <T> T requireBuilt(T v) {
+        if (v == null) throw new IllegalStateException("layer " + name + " is not built yet");
+        return v;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.fovea.nn;
+
+import dev.fovea.ops.MaxPool2DOp;
+import dev.fovea.ops.Padding;
+
+/** Max pooling, as Keras's MaxPool2D / MaxPooling2D: keeps the strongest response in each window. */
+public final class MaxPool2D extends Pooling2D {
+    private final MaxPool2DOp op = new MaxPool2DOp();
+
+    public MaxPool2D(Config config) { super(config); }
+
+    /** MaxPool2D(pool_size, strides), "valid" padding. */
+    public MaxPool2D(int poolSize, int strides) {
+        this(new Config(poolSize, poolSize, strides, strides, Padding.VALID));
+    }
+
+    /** MaxPool2D(pool_size): strides default to the pool size. */
+    public MaxPool2D(int poolSize) { this(poolSize, poolSize); }
+
+    public MaxPool2D padding(String padding) {
+        MaxPool2D l = new MaxPool2D(new Config(config.poolH(), config.poolW(), config.strideH(), config.strideW(), Padding.parse(padding, "MaxPool2D")));
+        return name() == null ? l : l.named(name());
+    }
+
+    @Override public String className() { return "MaxPooling2D"; }
+
+    @Override protected void pool(float[] out, float[] x, int n, int c) { op.forward(out, x, n, c, geometry); }
+
+    @Override protected void unpool(float[] dx, float[] dy, int n, int c) { op.backward(dx, dy, n, c, geometry); }
+}

@@ -1,0 +1,260 @@
+package dev.fovea.nn;
+
+import dev.fovea.tensor.Buffer;
+import dev.fovea.FoveaException;
+import dev.fovea.optim.Optimizer;
+import dev.fovea.train.FitOptions;
+import dev.fovea.train.History;
+import dev.fovea.train.Prediction;
+import dev.fovea.train.Predictor;
+import dev.fovea.train.Trainer;
+import dev.fovea.tensor.Shape;
+import dev.fovea.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A model is a directed acyclic graph of layers over one input; the output is the last node.
+ * Nodes are kept in topological order (each node reads the model input or an earlier node), so
+ * forward runs them in order and backward in reverse, summing gradients where one output feeds
+ * several nodes. {@link Sequential} is the chain-shaped case of this same graph.
+ */
+public class Model {
+    /** The model input, as an index in {@link Node#input}. */
+    public static final int MODEL_INPUT = -1;
+
+    /** One layer application: which node (or the model input) feeds it. */
+    public record Node(Layer layer, int input) {}
+
+    private final String name;
+    private final List<Node> nodes = new ArrayList<>();
+    private Shape inputShape;
+    private long seed = 42;
+    private List<String> classNames = List.of();
+    private Tensor[] outputs;         // per node, last forward
+    private Tensor[] grads;           // per node, gradient w.r.t. its output during backward
+    private final Map<Integer, Buffer> gradSums = new HashMap<>();
+    private Trainer trainer;
+
+    protected Model(String name) {
+        this.name = name;
+    }
+
+    /** Adds a node reading {@code input} (a node index or {@link #MODEL_INPUT}); returns its index. */
+    public int addNode(Layer layer, int input) {
+        if (inputShape != null) throw new IllegalStateException("model " + name + " is already built");
+        if (input < MODEL_INPUT || input >= nodes.size()) {
+            throw new FoveaException("model " + name + ": node " + nodes.size() + " reads node " + input + ", which does not precede it");
+        }
+        nodes.add(new Node(layer, input));
+        return nodes.size() - 1;
+    }
+
+    public String name() { return name; }
+    public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
+    public boolean isBuilt() { return inputShape != null; }
+    public long seed() { return seed; }
+
+    /** Seed of weight initialisation (and, unless fit says otherwise, of shuffling and dropout). */
+    public Model seed(long newSeed) {
+        if (isBuilt()) throw new IllegalStateException("set the seed before build(): weights are already initialised");
+        this.seed = newSeed;
+        return this;
+    }
+
+    public List<String> classNames() { return classNames; }
+
+    /** Names of the output classes, in label order (e.g. Fashion-MNIST's "T-shirt/top", ...). */
+    public Model classNames(List<String> names) {
+        this.classNames = List.copyOf(names);
+        return this;
+    }
+
+    public List<Layer> layers() {
+        List<Layer> l = new ArrayList<>(nodes.size());
+        for (Node n : nodes) l.add(n.layer());
+        return l;
+    }
+
+    public Layer layer(String layerName) {
+        for (Node n : nodes) if (layerName.equals(n.layer().name())) return n.layer();
+        throw new FoveaException("model " + name + " has no layer named \"" + layerName + "\"");
+    }
+
+    /** Per-example input shape, e.g. (28, 28, 1); the model must be built. */
+    public Shape inputShape() {
+        if (inputShape == null) throw new IllegalStateException("model " + name + " is not built: call build(h, w, c)");
+        return inputShape;
+    }
+
+    public Shape outputShape() { return lastNode().layer().outputShape(); }
+
+    public Model build(int... inputShape) { return build(Shape.of(inputShape)); }
+
+    /** Names unnamed layers Keras-style, creates all weights from the seed, checks every shape. */
+    public Model build(Shape shape) {
+        if (nodes.isEmpty()) throw new FoveaException("model " + name + " has no layers");
+        if (inputShape != null) {
+            if (!inputShape.equals(shape)) {
+                throw new FoveaException("model " + name + " was built for input " + inputShape + ", not " + shape);
+            }
+            return this;
+        }
+        assignNames();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Node n : nodes) {
+            Shape in = n.input() == MODEL_INPUT ? shape : nodes.get(n.input()).layer().outputShape();
+            n.layer().build(in, rng.split());
+        }
+        outputs = new Tensor[nodes.size()];
+        grads = new Tensor[nodes.size()];
+        inputShape = shape;
+        return this;
+    }
+
+    private void assignNames() {
+        Map<String, Integer> counts = new HashMap<>();
+        Set<String> taken = new HashSet<>();
+        for (Node n : nodes) {
+            String fixed = n.layer().name();
+            if (fixed != null && !taken.add(fixed)) throw new FoveaException("model " + name + ": two layers are named \"" + fixed + "\"");
+        }
+        for (Node n : nodes) {
+            if (n.layer().name() != null) continue;
+            String stem = n.layer().defaultNameStem();
+            String candidate;
+            do {
+                int k = counts.merge(stem, 1, Integer::sum) - 1;
+                candidate = k == 0 ? stem : stem + "_" + k;
+            } while (!taken.add(candidate));
+            n.layer().assignDefaultName(candidate);
+        }
+    }
+
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Node n : nodes) all.addAll(n.layer().parameters());
+        return all;
+    }
+
+    public long parameterCount() {
+        long total = 0;
+        for (Node n : nodes) total += n.layer().parameterCount();
+        return total;
+    }
+
+    /**
+     * Runs the graph on x (N, ...inputShape); returns the output node's buffer (N, ...outputShape),
+     * valid until the next forward.
+     */
+    public Tensor forward(Tensor x, ForwardContext ctx) {
+        Shape expected = inputShape();
+        if (x.rank() != expected.rank() + 1 || !x.shape().dropBatch().equals(expected)) {
+            throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
+                    + " but got " + x.shape());
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            outputs[i] = n.layer().forward(n.input() == MODEL_INPUT ? x : outputs[n.input()], ctx);
+        }
+        return outputs[nodes.size() - 1];
+    }
+
+    /** Backpropagates dOut (the gradient of the loss w.r.t. the model output) into every parameter gradient. */
+    public void backward(Tensor dOut) {
+        backward(dOut, false);
+    }
+
+    /**
+     * As {@link #backward(Tensor)}; when {@code fromLogits}, dOut is the gradient w.r.t. the output
+     * layer's pre-activation (see {@link ActivatedLayer#preActivation()}).
+     */
+    public void backward(Tensor dOut, boolean fromLogits) {
+        int last = nodes.size() - 1;
+        java.util.Arrays.fill(grads, null);
+        grads[last] = dOut;
+        for (int i = last; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (grads[i] == null) continue;   // this node's output does not reach the loss
+            boolean needInput = n.input() != MODEL_INPUT;
+            Tensor dIn = (i == last && fromLogits)
+                    ? ((ActivatedLayer) n.layer()).backwardLinear(grads[i], needInput)
+                    : n.layer().backward(grads[i], needInput);
+            if (needInput) accumulate(grads, n.input(), dIn);
+        }
+    }
+
+    private void accumulate(Tensor[] grads, int target, Tensor g) {
+        if (grads[target] == null) {
+            grads[target] = g;
+            return;
+        }
+        // A second consumer: sum into a node-owned buffer (never into a layer's own gradient buffer).
+        Tensor sum = gradSums.computeIfAbsent(target, k -> new Buffer()).get(g.shape());
+        if (sum != grads[target]) {
+            float[] s = sum.data(), a = grads[target].data(), b = g.data();
+            for (int j = 0; j < s.length; j++) s[j] = a[j] + b[j];
+            grads[target] = sum;
+        } else {
+            float[] s = sum.data(), b = g.data();
+            for (int j = 0; j < s.length; j++) s[j] += b[j];
+        }
+    }
+
+    /** The output layer, e.g. to see whether it ends in softmax. */
+    public Layer outputLayer() { return lastNode().layer(); }
+
+    private Node lastNode() {
+        if (nodes.isEmpty()) throw new IllegalStateException("model " + name + " has no layers");
+        return nodes.get(nodes.size() - 1);
+    }
+
+    // ---- Keras's training API; the work is done by dev.fovea.train.Trainer ----
+
+    /** Configures training: optimizer, loss (Keras name) and metrics ("accuracy"). */
+    public Model compile(Optimizer optimizer, String loss, String... metrics) {
+        inputShape();   // fails clearly when not built
+        this.trainer = new Trainer(this, optimizer, loss, List.of(metrics));
+        return this;
+    }
+
+    public Trainer trainer() {
+        if (trainer == null) throw new IllegalStateException("model " + name + " is not compiled: call compile(optimizer, loss, metrics)");
+        return trainer;
+    }
+
+    /** Trains on x (N, ...input) with integer labels y (N). */
+    public History fit(Tensor x, int[] y, FitOptions options) {
+        return trainer().fit(x, y, options);
+    }
+
+    /** Mean loss and metrics over (x, y) at inference. */
+    public Map<String, Double> evaluate(Tensor x, int[] y) {
+        return trainer().evaluate(x, y, 256);
+    }
+
+    /** Class probabilities (N, classes) of x (N, ...input); a fresh tensor. */
+    public Tensor predict(Tensor x) {
+        return Predictor.predict(this, x);
+    }
+
+    /** The k most probable classes of each example, best first, named by {@link #classNames()}. */
+    public List<List<Prediction>> predictTopK(Tensor x, int k) {
+        Tensor probs = predict(x);
+        List<List<Prediction>> all = new ArrayList<>(x.dim(0));
+        for (int i = 0; i < x.dim(0); i++) all.add(Predictor.topK(probs, i, k, classNames));
+        return all;
+    }
+
+    /** A Keras-style table: layer (type), output shape, parameter count, and the totals. */
+    public String summary() {
+        return ModelSummary.render(this);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fovea.ops;
+
+import dev.fovea.tensor.Parallel;
+
+/**
+ * Max pooling over NHWC windows. Padding cells never win (they act as -infinity, as in
+ * TensorFlow), so "same" pooling only ever selects real input values. Forward records, per output
+ * element, the flat input index of the winner; backward routes each gradient there.
+ */
+public final class MaxPool2DOp {
+    private int[] argmax = new int[0];   // (N, OH, OW, C): flat index into x of each maximum
+
+    /** out (N, OH, OW, C) = max over each window of x (N, H, W, C). */
+    public void forward(float[] out, float[] x, int n, int c, WindowGeometry g) {
+        int outSize = n * g.outH() * g.outW() * c;
+        if (argmax.length < outSize) argmax = new int[outSize];
+        int[] arg = argmax;
+        Parallel.forRange(n, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int y0 = Math.max(0, oy * g.strideH() - g.padTop());
+                    int y1 = Math.min(g.inH(), oy * g.strideH() - g.padTop() + g.kH());
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int x0 = Math.max(0, ox * g.strideW() - g.padLeft());
+                        int x1 = Math.min(g.inW(), ox * g.strideW() - g.padLeft() + g.kW());
+                        int o = ((b * g.outH() + oy) * g.outW() + ox) * c;
+                        int first = ((b * g.inH() + y0) * g.inW() + x0) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            out[o + ch] = x[first + ch];
+                            arg[o + ch] = first + ch;
+                        }
+                        for (int iy = y0; iy < y1; iy++) {
+                            for (int ix = x0; ix < x1; ix++) {
+                                int i = ((b * g.inH() + iy) * g.inW() + ix) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    float v = x[i + ch];
+                                    // Strict '>' keeps the first maximum, as PyTorch does on ties.
+                                    if (v > out[o + ch]) {
+                                        out[o + ch] = v;
+                                        arg[o + ch] = i + ch;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** dx (N, H, W, C) = dy (N, OH, OW, C) routed to the recorded maxima (overwrites dx). */
+    public void backward(float[] dx, float[] dy, int n, int c, WindowGeometry g) {
+        int imageIn = g.inH() * g.inW() * c;
+        int imageOut = g.outH() * g.outW() * c;
+        int[] arg = argmax;
+        // Split by image: an image's maxima all lie inside that image, so threads never collide.
+        Parallel.forRange(n, 1, (from, to) -> {
+            java.util.Arrays.fill(dx, from * imageIn, to * imageIn, 0f);
+            for (int o = from * imageOut; o < to * imageOut; o++) dx[arg[o]] += dy[o];
+        });
+    }
+}

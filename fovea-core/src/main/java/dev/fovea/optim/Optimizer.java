@@ -1,0 +1,77 @@
+package dev.fovea.optim;
+
+import dev.fovea.FoveaException;
+import dev.fovea.nn.Parameter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Updates parameters from their accumulated gradients. Per-parameter state (momenta) is created
+ * on the first step, in parameter order, and reused: steps allocate nothing.
+ */
+public abstract class Optimizer {
+    private double learningRate;
+    private long iterations;
+    private final List<float[][]> state = new ArrayList<>();
+    private List<Parameter> bound;
+
+    protected Optimizer(double learningRate) {
+        learningRate(learningRate);
+    }
+
+    /** Keras's class name, e.g. "Adam". */
+    public abstract String className();
+
+    /** The hyper-parameters in Keras's keys, e.g. {"learning_rate": 0.001, "beta_1": 0.9, ...}. */
+    public abstract Map<String, Object> config();
+
+    /** How many state arrays (each the size of the parameter) one parameter needs. */
+    protected abstract int stateSlots();
+
+    /** Updates one parameter w from gradient g; {@code slots} are its state arrays; t counts steps from 1. */
+    protected abstract void update(float[] w, float[] g, float[][] slots, long t, float lr);
+
+    public double learningRate() { return learningRate; }
+
+    public void learningRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new FoveaException(className() + ": learning rate must be a positive number, got " + lr);
+        this.learningRate = lr;
+    }
+
+    public long iterations() { return iterations; }
+
+    /** Applies one step to every parameter, then clears their gradients. */
+    public void step(List<Parameter> params) {
+        if (bound == null) bind(params);
+        else if (bound.size() != params.size()) {
+            throw new IllegalStateException("optimizer was used with " + bound.size() + " parameters, now " + params.size());
+        }
+        iterations++;
+        float lr = (float) learningRate;
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            update(p.value().data(), p.grad().data(), state.get(i), iterations, lr);
+            p.zeroGrad();
+        }
+    }
+
+    private void bind(List<Parameter> params) {
+        bound = List.copyOf(params);
+        for (Parameter p : params) {
+            float[][] slots = new float[stateSlots()][];
+            for (int s = 0; s < slots.length; s++) slots[s] = new float[p.size()];
+            state.add(slots);
+        }
+    }
+
+    /** Builds an optimizer from its Keras name ("sgd", "adam") with default settings. */
+    public static Optimizer byName(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "sgd" -> new SGD(0.01);
+            case "adam" -> new Adam(0.001);
+            default -> throw new FoveaException("unknown optimizer \"" + name + "\"; accepted: sgd, adam");
+        };
+    }
+}
