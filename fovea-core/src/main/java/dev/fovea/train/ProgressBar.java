@@ -1,6 +1,6 @@
 package dev.fovea.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,7 +13,7 @@ public final class ProgressBar implements Callback {
     private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean live;
     private final long plainIntervalNanos;
     private int epochs;
@@ -22,7 +22,7 @@ public final class ProgressBar implements Callback {
     private long lastDraw;
 
     /** live: redraw in place (a terminal); otherwise print plain lines. */
-    public ProgressBar(PrintStream out, boolean live, double plainIntervalSeconds) {
+    public ProgressBar(PrintWriter out, boolean live, double plainIntervalSeconds) {
         this.out = out;
         this.live = live;
         this.plainIntervalNanos = (long) (plainIntervalSeconds * 1e9);
@@ -31,7 +31,7 @@ public final class ProgressBar implements Callback {
     /** To standard error, live when the JVM is attached to a terminal. */
     public static ProgressBar forConsole() {
         var console = System.console();
-        return new ProgressBar(System.err, console != null && console.isTerminal(), 30);
+        return new ProgressBar(new PrintWriter(System.err, true), console != null && console.isTerminal(), 30);
     }
 
     @Override public void onTrainBegin(int epochs, int examples, int batchSize) {

@@ -1,0 +1,59 @@
+package dev.fovea.cli;
+
+import dev.fovea.data.DataSource;
+import dev.fovea.data.DataSources;
+import dev.fovea.data.Dataset;
+import dev.fovea.io.Json;
+import dev.fovea.optim.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code fovea evaluate}: loss and accuracy of a trained model on a test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a trained .fovea model on the test split of a data set.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE.fovea", description = "The trained model.")
+    String model;
+
+    @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
+            description = "embedded, fashion-mnist or a directory of IDX files (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Mixin CommonOptions common;
+
+    @Override public Integer call() {
+        common.apply();
+        var r = ModelSource.trained(model);
+        DataSource source = DataSources.resolve(data);
+        Dataset test = source.load().test();
+        if (!test.imageShape().equals(r.model().inputShape())) {
+            throw new CliException(model + " takes input " + r.model().inputShape() + " but " + source.description()
+                    + " has images " + test.imageShape());
+        }
+        // The optimizer is not used by evaluate; compile only sets the loss and metrics.
+        r.model().compile(new Adam(), "sparse_categorical_crossentropy", "accuracy");
+        long start = System.nanoTime();
+        Map<String, Double> m = r.model().evaluate(test.images(), test.labels());
+        double secs = (System.nanoTime() - start) / 1e9;
+        if (common.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("data", source.description());
+            out.put("examples", test.size());
+            out.put("test_loss", m.get("loss"));
+            out.put("test_accuracy", m.get("accuracy"));
+            out.put("seconds", secs);
+            common.out().println(Json.writePretty(out));
+        } else {
+            common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f on %,d images of %s (%.1f s)%n",
+                    m.get("accuracy"), m.get("loss"), test.size(), source.description(), secs);
+        }
+        return 0;
+    }
+}

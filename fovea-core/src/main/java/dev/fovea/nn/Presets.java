@@ -1,0 +1,61 @@
+package dev.fovea.nn;
+
+import dev.fovea.FoveaException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Built-in architectures, chosen by name (e.g. {@code fovea train --model notes}). */
+public final class Presets {
+    private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
+
+    /** A named architecture and the training recipe it is known to do well with. */
+    public record Preset(String name, String description, Supplier<Sequential> factory, Recipe recipe) {}
+
+    /** Defaults of {@code fovea train} for a preset; every one can be overridden on the command line. */
+    public record Recipe(String optimizer, double learningRate, int epochs, int batchSize) {}
+
+    static {
+        add(new Preset("notes", "the course-notes CNN: Conv2D 32/3 relu, MaxPool 2/2, Conv2D 64/3 relu, MaxPool 2/2, Flatten, Dense 1024 relu, Dense 10 softmax",
+                () -> notes(0), new Recipe("adam", 0.001, 6, 64)));
+        add(new Preset("notes-dropout", "the course-notes CNN with Dropout 0.4 before the last Dense (the TensorFlow tutorial row of the Fashion-MNIST benchmark)",
+                () -> notes(0.4), new Recipe("adam", 0.001, 15, 64)));
+        add(new Preset("tiny", "a small fast CNN for smoke tests: Conv2D 8/3 relu, MaxPool 2/2, Flatten, Dense 10 softmax",
+                () -> Sequential.of(new Conv2D(8, 3, "relu"), new MaxPool2D(2, 2), new Flatten(), new Dense(10, "softmax")),
+                new Recipe("adam", 0.003, 2, 64)));
+    }
+
+    private Presets() {}
+
+    private static void add(Preset p) { PRESETS.put(p.name(), p); }
+
+    /**
+     * The model of the MIT 6.S191 lecture on CNNs, line for line as its Keras code; with a dropout
+     * rate above 0, a Dropout layer before the last Dense.
+     */
+    public static Sequential notes(double dropout) {
+        Sequential m = new Sequential();
+        m.add(new Conv2D(32, 3, "relu"));
+        m.add(new MaxPool2D(2, 2));
+        m.add(new Conv2D(64, 3, "relu"));
+        m.add(new MaxPool2D(2, 2));
+        m.add(new Flatten());
+        m.add(new Dense(1024, "relu"));
+        if (dropout > 0) m.add(new Dropout(dropout));
+        m.add(new Dense(10, "softmax"));
+        return m;
+    }
+
+    public static boolean exists(String name) { return PRESETS.containsKey(name); }
+
+    public static Preset get(String name) {
+        Preset p = PRESETS.get(name);
+        if (p == null) throw new FoveaException("unknown model preset \"" + name + "\"; presets: " + String.join(", ", names())
+                + " (or pass a model.json architecture file or a trained .fovea file)");
+        return p;
+    }
+
+    public static List<String> names() { return List.copyOf(PRESETS.keySet()); }
+}
