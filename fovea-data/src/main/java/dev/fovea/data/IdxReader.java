@@ -63,13 +63,13 @@ public final class IdxReader {
         } catch (NoSuchFileException e) {
             throw new FoveaException(file + ": no such file");
         } catch (IOException e) {
-            throw new FoveaException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(file + ": cannot read (" + Errors.detail(e) + ")", e);
         }
     }
 
     /**
-     * Reads one IDX array from {@code raw} (gzipped or not). The stream is read to its end but
-     * not closed. {@code source} names it in errors.
+     * Reads one IDX array from {@code raw} (gzipped or not): the declared values, then a check
+     * that nothing follows them. Does not close {@code raw}. {@code source} names it in errors.
      */
     public IdxArray read(String source, InputStream raw) {
         try {
@@ -102,12 +102,12 @@ public final class IdxReader {
             }
             return new IdxArray(source, dims, values);
         } catch (EOFException e) {
-            // Only the trailing-data probe can get here: all values arrived but the gzip trailer did not.
-            throw new FoveaException(source + ": truncated gzip data (the stream ends before its gzip trailer)", e);
+            // A gzip header or trailer cut short; data cut short is reported by readValues with sizes.
+            throw new FoveaException(source + ": truncated gzip data (the stream ends early)", e);
         } catch (ZipException e) {
-            throw new FoveaException(source + ": corrupt gzip data (" + e.getMessage() + ")", e);
+            throw new FoveaException(source + ": corrupt gzip data (" + Errors.detail(e) + ")", e);
         } catch (IOException e) {
-            throw new FoveaException(source + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(source + ": cannot read (" + Errors.detail(e) + ")", e);
         }
     }
 

@@ -51,7 +51,7 @@ record IdxSource(String description, Input trainImages, Input trainLabels, Input
         } catch (NoSuchFileException e) {
             throw new FoveaException(input.name() + ": no such file");
         } catch (IOException e) {
-            throw new FoveaException(input.name() + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(input.name() + ": cannot read (" + Errors.detail(e) + ")", e);
         }
     }
 }

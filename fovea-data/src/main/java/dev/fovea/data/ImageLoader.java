@@ -63,13 +63,13 @@ public final class ImageLoader {
         } catch (NoSuchFileException e) {
             throw new FoveaException(name + ": no such file");
         } catch (IOException e) {
-            throw new FoveaException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
         }
         if (format == null) throw notAnImage(name);
         try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
             return decode(name, format, iis, target);
         } catch (IOException e) {
-            throw new FoveaException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
         }
     }
 
@@ -81,7 +81,7 @@ public final class ImageLoader {
         try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             return decode(name, format, iis, target);
         } catch (IOException e) {
-            throw new FoveaException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
         }
     }
 
@@ -126,10 +126,10 @@ public final class ImageLoader {
         } catch (EOFException e) {
             throw new FoveaException(name + ": truncated or corrupt " + format + " image (the data ends early)", e);
         } catch (IIOException e) {
-            throw new FoveaException(name + ": corrupt or unsupported " + format + " image (" + e.getMessage() + ")", e);
+            throw new FoveaException(name + ": corrupt or unsupported " + format + " image (" + Errors.detail(e) + ")", e);
         } catch (IOException | RuntimeException e) {
             // Decoders fed crafted data throw whatever their internals trip over.
-            throw new FoveaException(name + ": corrupt " + format + " image (" + e + ")", e);
+            throw new FoveaException(name + ": corrupt " + format + " image (" + Errors.detailWithType(e) + ")", e);
         } finally {
             reader.dispose();
         }

@@ -42,7 +42,7 @@ public final class PngWriter {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new FoveaException(file + ": cannot write PNG (" + e.getMessage() + ")", e);
+            throw new FoveaException(file + ": cannot write PNG (" + Errors.detail(e) + ")", e);
         } finally {
             if (tmp != null) {
                 try {

@@ -83,6 +83,12 @@ class IdxReaderTest {
     }
 
     @Test
+    void gzipCutInsideItsHeaderIsTruncated() throws IOException {
+        Path f = write("stub.gz", new byte[] {0x1f, (byte) 0x8b, 8});
+        assertEquals(f + ": truncated gzip data (the stream ends early)", failure(f));
+    }
+
+    @Test
     void corruptGzipIsNamed() throws IOException {
         byte[] gz = gzip(images(20, 28, 28));
         for (int i = 20; i < 60; i++) gz[i] ^= 0x5a;
