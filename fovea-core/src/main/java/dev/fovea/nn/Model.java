@@ -43,7 +43,7 @@ public class Model {
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private Trainer trainer;
 
-    protected Model(String name) {
+    public Model(String name) {
         this.name = name;
     }
 

@@ -1,0 +1,74 @@
+package dev.fovea.io;
+
+import dev.fovea.FoveaException;
+import dev.fovea.nn.Model;
+import dev.fovea.nn.Parameter;
+import dev.fovea.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The .fovea model file: a zip of model.json ({@link ModelJson}) and weights.safetensors, one
+ * tensor per parameter named "layer/kernel". Saving is atomic; loading is strict: every parameter
+ * must be present with its exact shape and nothing else may be.
+ */
+public final class ModelFile {
+    /** Largest architecture-only JSON file accepted by {@link #readArchitecture}. */
+    private static final long MAX_JSON_BYTES = 16L << 20;
+
+    /** A loaded model and the provenance recorded when it was saved. */
+    public record Saved(Model model, Map<String, Object> provenance) {}
+
+    private ModelFile() {}
+
+    public static void save(Path file, Model model, Map<String, Object> provenance) {
+        if (!model.isBuilt()) throw new FoveaException("cannot save model " + model.name() + ": it is not built");
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Parameter p : model.parameters()) weights.put(p.name(), p.value());
+        ModelArchive.write(file, ModelJson.write(model, provenance), weights);
+    }
+
+    public static Saved load(Path file) {
+        ArchiveContents contents = ModelArchive.read(file);
+        String where = file + ": model.json";
+        ModelJson.Parsed parsed = ModelJson.read(contents.modelJson(), where);
+        Model model = parsed.model();
+        if (!model.isBuilt()) throw new FoveaException(where + ": architecture.input_shape is required in a trained model");
+        Map<String, Tensor> weights = contents.weights();
+        Set<String> used = new HashSet<>();
+        for (Parameter p : model.parameters()) {
+            Tensor t = weights.get(p.name());
+            if (t == null) throw new FoveaException(file + ": weights.safetensors has no tensor \"" + p.name() + "\" " + p.value().shape());
+            if (!t.shape().equals(p.value().shape())) {
+                throw new FoveaException(file + ": weights.safetensors tensor \"" + p.name() + "\" has shape " + t.shape()
+                        + " but the architecture needs " + p.value().shape());
+            }
+            p.value().copyFrom(t);
+            used.add(p.name());
+        }
+        for (String name : weights.keySet()) {
+            if (!used.contains(name)) throw new FoveaException(file + ": weights.safetensors holds \"" + name + "\", which no layer of the architecture has");
+        }
+        return new Saved(model, parsed.provenance());
+    }
+
+    /** An architecture in the model.json format (no weights); built if it gives an input shape. */
+    public static Model readArchitecture(Path jsonFile) {
+        try {
+            long size = Files.size(jsonFile);
+            if (size > MAX_JSON_BYTES) throw new FoveaException(jsonFile + ": " + size + " bytes is too large for a model.json (at most " + MAX_JSON_BYTES + ")");
+            return ModelJson.read(Files.readString(jsonFile, StandardCharsets.UTF_8), jsonFile.toString()).model();
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new FoveaException(jsonFile + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new FoveaException(jsonFile + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+}
