@@ -1,6 +1,7 @@
 package dev.fovea.io;
 
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -119,7 +120,8 @@ public final class AtomicFiles {
                     : e.getClass().getSimpleName();
             return fse.getFile() != null ? what + ": " + fse.getFile() : what;
         }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e.getMessage() != null) return e.getMessage();
+        return e instanceof EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
     }
 
     /** Lets the body close "its" stream without closing the channel before it is forced. */
