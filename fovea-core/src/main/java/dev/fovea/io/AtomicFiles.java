@@ -36,7 +36,8 @@ public final class AtomicFiles {
      * renaming it into place. If the body or any step throws, the temporary file is deleted and
      * the target is untouched. The body need not close the stream (closing it is harmless).
      * The temporary file is named {@code .NAME.RANDOM.tmp}; one left behind by a killed process
-     * is recognizable and safe to delete. The parent directory must exist.
+     * is recognizable and safe to delete. The parent directory must exist. If the target is a
+     * symbolic link, the link itself is replaced by a regular file.
      */
     public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
         Path absolute = target.toAbsolutePath();

@@ -18,6 +18,7 @@ final class CheckedEntryStream extends InputStream {
     private final long declaredCrc;
     private final String where;
     private final CRC32 crc = new CRC32();
+    private final byte[] one = new byte[1];
     private long count;
 
     CheckedEntryStream(InputStream in, long declaredSize, long declaredCrc, String where) {
@@ -29,7 +30,6 @@ final class CheckedEntryStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
