@@ -4,21 +4,23 @@ import java.util.Locale;
 
 /** Renders {@link Model#summary()} in the layout of Keras's model.summary(). */
 final class ModelSummary {
-    private static final int NAME = 29, SHAPE = 26, PARAMS = 10;
+    private static final int SHAPE = 26, PARAMS = 10;
 
     private ModelSummary() {}
 
     static String render(Model model) {
-        String rule = "_".repeat(NAME + SHAPE + PARAMS) + "\n";
-        String doubleRule = "=".repeat(NAME + SHAPE + PARAMS) + "\n";
+        var nodes = model.nodes();
+        int nameWidth = 29;
+        for (var n : nodes) nameWidth = Math.max(nameWidth, label(n.layer()).length() + 3);
+        int width = nameWidth + SHAPE + PARAMS;
+        String rule = "_".repeat(width) + "\n";
+        String doubleRule = "=".repeat(width) + "\n";
         StringBuilder sb = new StringBuilder();
         sb.append("Model: \"").append(model.name()).append("\"\n").append(rule);
-        sb.append(row("Layer (type)", "Output Shape", "Param #")).append(doubleRule);
-        var nodes = model.nodes();
+        sb.append(row(nameWidth, "Layer (type)", "Output Shape", "Param #")).append(doubleRule);
         for (int i = 0; i < nodes.size(); i++) {
             Layer l = nodes.get(i).layer();
-            String shape = "(None, " + l.outputShape().toString().substring(1);
-            sb.append(row(l.name() + " (" + l.className() + ")", shape, String.format(Locale.ROOT, "%d", l.parameterCount())));
+            sb.append(row(nameWidth, label(l), batchShape(l), Long.toString(l.parameterCount())));
             sb.append(i == nodes.size() - 1 ? doubleRule : "\n");
         }
         long total = model.parameterCount();
@@ -28,8 +30,17 @@ final class ModelSummary {
         return sb.toString();
     }
 
-    private static String row(String name, String shape, String params) {
-        return " " + pad(name, NAME - 1) + pad(shape, SHAPE) + pad(params, PARAMS) + "\n";
+    private static String label(Layer l) { return l.name() + " (" + l.className() + ")"; }
+
+    /** Keras writes the batch axis as None: (None, 26, 26, 32). */
+    private static String batchShape(Layer l) {
+        StringBuilder sb = new StringBuilder("(None");
+        for (int d : l.outputShape().toArray()) sb.append(", ").append(d);
+        return sb.append(')').toString();
+    }
+
+    private static String row(int nameWidth, String name, String shape, String params) {
+        return " " + pad(name, nameWidth - 1) + pad(shape, SHAPE) + pad(params, PARAMS) + "\n";
     }
 
     private static String pad(String s, int width) {
