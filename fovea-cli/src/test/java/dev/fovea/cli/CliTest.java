@@ -1,0 +1,127 @@
+package dev.fovea.cli;
+
+import dev.fovea.io.Json;
+import dev.fovea.io.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fovea command, run in-process: results, JSON output, exit codes and one-line errors. */
+class CliTest {
+    @TempDir static Path dir;
+    static Path trained;
+    static Path pullover;
+
+    record Run(int code, String out, String err) {}
+
+    static Run fovea(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainTinyModel() throws Exception {
+        trained = dir.resolve("tiny.fovea");
+        Run r = fovea("train", "--model", "tiny", "--epochs", "1", "--output", trained.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = Json.parseObject(r.out(), "train --json");
+        assertTrue(j.requireDouble("test_accuracy") > 0.6, r.out());
+        assertTrue(Files.isRegularFile(trained));
+        pullover = dir.resolve("pullover.png");
+        try (var in = CliTest.class.getResourceAsStream("/dev/fovea/data/fashion-mnist-t10k-1-pullover.png")) {
+            if (in != null) Files.copy(in, pullover);
+        }
+        if (!Files.exists(pullover)) {
+            Files.copy(Path.of("../fovea-data/src/test/resources/dev/fovea/data/fashion-mnist-t10k-1-pullover.png"), pullover);
+        }
+    }
+
+    @Test
+    void summaryCountsEqualKeras() {
+        Run r = fovea("summary", "--model", "notes", "--input-shape", "28,28,1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Total params: 1,668,490"), r.out());
+        Run colour = fovea("summary", "--model", "notes", "--input-shape", "32,32,3", "--json");
+        assertEquals(2_389_962L, Json.parseObject(colour.out(), "summary").requireLong("total_params"));
+        Run dropout = fovea("summary", "--model", "notes-dropout", "--json");
+        assertEquals(1_668_490L, Json.parseObject(dropout.out(), "summary").requireLong("total_params"));
+    }
+
+    @Test
+    void predictPrintsProbabilitiesThatSumToOne() {
+        Run r = fovea("predict", "--model", trained.toString(), "--top-k", "3", "--json", pullover.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = Json.parseObject(r.out(), "predict --json");
+        JsonObject first = j.requireArray("predictions").object(0);
+        assertEquals(3, first.requireArray("top_k").size());
+        double sum = 0;
+        for (int i = 0; i < first.requireArray("probabilities").size(); i++) sum += first.requireArray("probabilities").doubleAt(i);
+        assertEquals(1.0, sum, 1e-5);
+        assertEquals("Pullover", first.requireArray("top_k").object(0).requireString("label"));
+        Run text = fovea("predict", "--model", trained.toString(), pullover.toString());
+        assertTrue(text.out().contains("28x28 grayscale"), text.out());
+    }
+
+    @Test
+    void evaluateReportsTestAccuracy() {
+        Run r = fovea("evaluate", "--model", trained.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Json.parseObject(r.out(), "evaluate").requireDouble("test_accuracy") > 0.6, r.out());
+    }
+
+    @Test
+    void badInputGivesOneLineErrorsAndNonZeroExit() throws Exception {
+        Path notImage = dir.resolve("notes.txt");
+        Files.writeString(notImage, "hello");
+        Path junkModel = dir.resolve("junk.fovea");
+        Files.writeString(junkModel, "not a model");
+        Path idx = dir.resolve("idx");
+        Files.createDirectories(idx);
+        for (String name : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+            try (var out = new GZIPOutputStream(Files.newOutputStream(idx.resolve(name + ".gz")))) {
+                out.write(new byte[] {0, 0, 8, 3, 0, 0, 0, 5});   // claims 3 dimensions, then ends
+            }
+        }
+        List<String[]> cases = List.of(
+                new String[] {"predict", "--model", trained.toString(), notImage.toString()},
+                new String[] {"predict", "--model", junkModel.toString(), pullover.toString()},
+                new String[] {"predict", "--model", "notes", pullover.toString()},
+                new String[] {"summary", "--model", trained.toString(), "--input-shape", "32,32,3"},
+                new String[] {"summary", "--model", "resnet9000"},
+                new String[] {"summary", "--input-shape", "28,x,1"},
+                new String[] {"train", "--data", idx.toString(), "--model", "tiny"},
+                new String[] {"evaluate", "--model", trained.toString(), "--data", dir.resolve("nowhere").toString()});
+        for (String[] args : cases) {
+            Run r = fovea(args);
+            String what = String.join(" ", args) + " -> " + r.err();
+            assertEquals(1, r.code(), what);
+            // Progress notes may precede it; the error itself is exactly one line, the last.
+            String[] lines = r.err().strip().split("\n");
+            assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.startsWith("fovea: error: ")).count(), what);
+            assertTrue(lines[lines.length - 1].startsWith("fovea: error: "), what);
+            assertFalse(r.err().contains("\tat "), what);
+        }
+        assertTrue(Files.isRegularFile(trained), "the trained model is untouched");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : List.of("train", "evaluate", "predict", "summary")) {
+            Run r = fovea(c, "--help");
+            assertEquals(0, r.code());
+            assertTrue(r.out().contains("Usage: fovea " + c), r.out());
+        }
+    }
+}
