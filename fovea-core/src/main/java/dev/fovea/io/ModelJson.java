@@ -24,8 +24,8 @@ import java.util.Map;
  *                   "layers": [{"class_name": "Conv2D", "name": "conv2d", "config": {...}}, ...]},
  *  "class_names": [...], "preprocessing": {...}, "provenance": {...}}
  * }</pre>
- * A layer that does not read the layer before it says so with {@code "inbound": "name"} (or
- * {@code "inbound": "input"} for the model input); such graphs load as a general {@link Model}.
+ * A layer that does not read (only) the layer before it lists its inputs, in order, with
+ * {@code "inbound": ["name", ...]} ("input" is the model input); such graphs load as a general {@link Model}.
  */
 public final class ModelJson {
     public static final String FORMAT = "fovea.model";
@@ -60,7 +60,12 @@ public final class ModelJson {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("class_name", n.layer().className());
             l.put("name", n.layer().name());
-            if (n.input() != i - 1) l.put("inbound", n.input() == Model.MODEL_INPUT ? INPUT : nodes.get(n.input()).layer().name());
+            int[] ins = n.inputs();
+            if (ins.length != 1 || ins[0] != i - 1) {
+                List<String> inbound = new ArrayList<>();
+                for (int in : ins) inbound.add(in == Model.MODEL_INPUT ? INPUT : nodes.get(in).layer().name());
+                l.put("inbound", inbound);
+            }
             l.put("config", n.layer().config());
             layers.add(l);
         }
@@ -114,15 +119,21 @@ public final class ModelJson {
             Map<String, Object> config = l.optionalObject("config").map(JsonObject::map).orElse(Map.of());
             Layer layer = LayerRegistry.create(className, config, where);
             if (l.has("name")) layer.named(l.requireString("name"));
-            int input = i - 1;
+            int[] inputs = {i - 1};
             if (l.has("inbound")) {
-                String in = l.requireString("inbound");
-                if (in.equals(INPUT)) input = Model.MODEL_INPUT;
-                else if (index.containsKey(in)) input = index.get(in);
-                else throw l.error("inbound", "names \"" + in + "\", which is not an earlier layer (or \"input\")");
+                List<String> names = l.requireStringList("inbound");
+                inputs = new int[names.size()];
+                for (int j = 0; j < inputs.length; j++) {
+                    String in = names.get(j);
+                    if (in.equals(INPUT)) inputs[j] = Model.MODEL_INPUT;
+                    else if (index.containsKey(in)) inputs[j] = index.get(in);
+                    else throw l.error("inbound", "names \"" + in + "\", which is not an earlier layer (or \"input\")");
+                }
             }
-            if (kind.equals("Sequential") && input != i - 1) throw l.error("inbound", "is not allowed in a Sequential model");
-            int node = model.addNode(layer, input);
+            if (kind.equals("Sequential") && (inputs.length != 1 || inputs[0] != i - 1)) {
+                throw l.error("inbound", "is not allowed in a Sequential model");
+            }
+            int node = model.addNode(layer, inputs);
             if (layer.name() != null && index.put(layer.name(), node) != null) throw l.error("name", "\"" + layer.name() + "\" is used twice");
         }
         if (a.has("input_shape")) model.build(Shape.of(a.requireIntArray("input_shape", 3, 1, 65536)));

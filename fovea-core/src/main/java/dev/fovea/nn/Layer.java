@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 public abstract class Layer {
     private String name;
     private Shape inputShape;
+    private Shape[] inputShapes;
     private Shape outputShape;
     private final List<Parameter> parameters = new ArrayList<>();
 
@@ -44,9 +45,41 @@ public abstract class Layer {
     public abstract Tensor backward(Tensor dy, boolean needInputGrad);
 
     public final void build(Shape inputShape, SplittableRandom rng) {
+        build(new Shape[] {inputShape}, rng);
+    }
+
+    /**
+     * Builds for the per-example shapes of all inputs. Single-input layers (the default) take
+     * exactly one; layers that merge several (see {@link MergeLayer}) override {@link #doBuild(Shape[], SplittableRandom)}.
+     */
+    public final void build(Shape[] inputShapes, SplittableRandom rng) {
         parameters.clear();
-        this.inputShape = inputShape;
-        this.outputShape = doBuild(inputShape, rng);
+        this.inputShapes = inputShapes.clone();
+        this.inputShape = inputShapes[0];
+        this.outputShape = doBuild(inputShapes, rng);
+    }
+
+    protected Shape doBuild(Shape[] inputShapes, SplittableRandom rng) {
+        if (inputShapes.length != 1) {
+            throw new FoveaException("layer " + name + " (" + className() + ") takes one input, got " + inputShapes.length);
+        }
+        return doBuild(inputShapes[0], rng);
+    }
+
+    /** How many inputs the layer reads; 1 unless it merges several. */
+    public int arity() { return 1; }
+
+    /** Forward over all inputs (each (N, ...)); single-input layers read inputs[0]. */
+    public Tensor forward(Tensor[] inputs, ForwardContext ctx) {
+        return forward(inputs[0], ctx);
+    }
+
+    /**
+     * Backward over all inputs: fills dInputs[i] with the gradient of input i, or null where
+     * needInputGrad[i] is false.
+     */
+    public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
+        dInputs[0] = backward(dy, needInputGrad[0]);
     }
 
     protected final Parameter addParameter(String shortName, Tensor value) {
@@ -77,6 +110,7 @@ public abstract class Layer {
     }
 
     public Shape inputShape() { return requireBuilt(inputShape); }
+    public Shape[] inputShapes() { return requireBuilt(inputShapes).clone(); }
     public Shape outputShape() { return requireBuilt(outputShape); }
     public boolean isBuilt() { return outputShape != null; }
     public List<Parameter> parameters() { return Collections.unmodifiableList(parameters); }

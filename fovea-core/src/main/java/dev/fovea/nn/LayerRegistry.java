@@ -14,7 +14,7 @@ import java.util.Set;
 public final class LayerRegistry {
     /** Every class name {@link #create} accepts. */
     public static final List<String> CLASS_NAMES = List.of(
-            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation");
+            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add");
 
     private static final Set<String> CONV_KEYS = Set.of("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
     private static final Set<String> POOL_KEYS = Set.of("pool_size", "strides", "padding");
@@ -48,6 +48,10 @@ public final class LayerRegistry {
             case "Dropout" -> new Dropout(new LayerConfigReader(config, at, Set.of("rate")).number("rate", null));
             case "Activation" -> new ActivationLayer(Activation.parse(
                     new LayerConfigReader(config, at, Set.of("activation")).string("activation", null), at));
+            case "Add" -> {
+                new LayerConfigReader(config, at, Set.of());
+                yield new Add();
+            }
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"; accepted: "
                     + String.join(", ", CLASS_NAMES));
         };

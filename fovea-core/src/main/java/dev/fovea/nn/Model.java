@@ -27,11 +27,20 @@ import java.util.SplittableRandom;
  * several nodes. {@link Sequential} is the chain-shaped case of this same graph.
  */
 public class Model {
-    /** The model input, as an index in {@link Node#input}. */
+    /** The model input, as an index in {@link Node#inputs}. */
     public static final int MODEL_INPUT = -1;
 
-    /** One layer application: which node (or the model input) feeds it. */
-    public record Node(Layer layer, int input) {}
+    /** One layer application: which nodes (or the model input) feed it, in the layer's input order. */
+    public record Node(Layer layer, int[] inputs) {
+        public Node {
+            inputs = inputs.clone();
+        }
+
+        @Override public int[] inputs() { return inputs.clone(); }
+
+        /** The single input of a one-input node. */
+        public int input() { return inputs[0]; }
+    }
 
     private final String name;
     private final List<Node> nodes = new ArrayList<>();
@@ -40,6 +49,9 @@ public class Model {
     private List<String> classNames = List.of();
     private Tensor[] outputs;         // per node, last forward
     private Tensor[] grads;           // per node, gradient w.r.t. its output during backward
+    private Tensor[][] nodeInputs;    // per node, its input tensors (reused array)
+    private Tensor[][] nodeInputGrads;
+    private boolean[][] nodeNeeds;    // per node and input: does the gradient flow anywhere?
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private Trainer trainer;
 
@@ -47,13 +59,22 @@ public class Model {
         this.name = name;
     }
 
-    /** Adds a node reading {@code input} (a node index or {@link #MODEL_INPUT}); returns its index. */
-    public int addNode(Layer layer, int input) {
+    /**
+     * Adds a node reading {@code inputs} (node indices or {@link #MODEL_INPUT}), each preceding
+     * it; returns its index.
+     */
+    public int addNode(Layer layer, int... inputs) {
         if (inputShape != null) throw new IllegalStateException("model " + name + " is already built");
-        if (input < MODEL_INPUT || input >= nodes.size()) {
-            throw new FoveaException("model " + name + ": node " + nodes.size() + " reads node " + input + ", which does not precede it");
+        if (inputs.length == 0) throw new FoveaException("model " + name + ": node " + nodes.size() + " has no input");
+        if (layer.arity() > 0 && layer.arity() != inputs.length) {
+            throw new FoveaException("model " + name + ": layer " + layer.className() + " takes " + layer.arity() + " input(s), got " + inputs.length);
         }
-        nodes.add(new Node(layer, input));
+        for (int input : inputs) {
+            if (input < MODEL_INPUT || input >= nodes.size()) {
+                throw new FoveaException("model " + name + ": node " + nodes.size() + " reads node " + input + ", which does not precede it");
+            }
+        }
+        nodes.add(new Node(layer, inputs));
         return nodes.size() - 1;
     }
 
@@ -109,12 +130,24 @@ public class Model {
         }
         assignNames();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (Node n : nodes) {
-            Shape in = n.input() == MODEL_INPUT ? shape : nodes.get(n.input()).layer().outputShape();
-            n.layer().build(in, rng.split());
+        int count = nodes.size();
+        nodeInputs = new Tensor[count][];
+        nodeInputGrads = new Tensor[count][];
+        nodeNeeds = new boolean[count][];
+        for (int i = 0; i < count; i++) {
+            int[] ins = nodes.get(i).inputs;
+            Shape[] shapes = new Shape[ins.length];
+            nodeNeeds[i] = new boolean[ins.length];
+            for (int j = 0; j < ins.length; j++) {
+                shapes[j] = ins[j] == MODEL_INPUT ? shape : nodes.get(ins[j]).layer().outputShape();
+                nodeNeeds[i][j] = ins[j] != MODEL_INPUT;
+            }
+            nodes.get(i).layer().build(shapes, rng.split());
+            nodeInputs[i] = new Tensor[ins.length];
+            nodeInputGrads[i] = new Tensor[ins.length];
         }
-        outputs = new Tensor[nodes.size()];
-        grads = new Tensor[nodes.size()];
+        outputs = new Tensor[count];
+        grads = new Tensor[count];
         inputShape = shape;
         return this;
     }
@@ -161,8 +194,10 @@ public class Model {
                     + " but got " + x.shape());
         }
         for (int i = 0; i < nodes.size(); i++) {
-            Node n = nodes.get(i);
-            outputs[i] = n.layer().forward(n.input() == MODEL_INPUT ? x : outputs[n.input()], ctx);
+            int[] ins = nodes.get(i).inputs;
+            Tensor[] in = nodeInputs[i];
+            for (int j = 0; j < ins.length; j++) in[j] = ins[j] == MODEL_INPUT ? x : outputs[ins[j]];
+            outputs[i] = nodes.get(i).layer().forward(in, ctx);
         }
         return outputs[nodes.size() - 1];
     }
@@ -183,11 +218,15 @@ public class Model {
         for (int i = last; i >= 0; i--) {
             Node n = nodes.get(i);
             if (grads[i] == null) continue;   // this node's output does not reach the loss
-            boolean needInput = n.input() != MODEL_INPUT;
-            Tensor dIn = (i == last && fromLogits)
-                    ? ((ActivatedLayer) n.layer()).backwardLinear(grads[i], needInput)
-                    : n.layer().backward(grads[i], needInput);
-            if (needInput) accumulate(grads, n.input(), dIn);
+            Tensor[] dIn = nodeInputGrads[i];
+            if (i == last && fromLogits) {
+                dIn[0] = ((ActivatedLayer) n.layer()).backwardLinear(grads[i], nodeNeeds[i][0]);
+            } else {
+                n.layer().backward(grads[i], nodeNeeds[i], dIn);
+            }
+            for (int j = 0; j < n.inputs.length; j++) {
+                if (nodeNeeds[i][j]) accumulate(grads, n.inputs[j], dIn[j]);
+            }
         }
     }
 

@@ -67,6 +67,31 @@ class ModelFileTest {
     }
 
     @Test
+    void residualGraphRoundTrips() {
+        // input -> conv a -> conv b (same) -> add(a, b) -> flatten -> dense softmax
+        Model m = new Model("residual");
+        int a = m.addNode(new Conv2D(3, 3, "relu").padding("same"), Model.MODEL_INPUT);
+        int b = m.addNode(new Conv2D(3, 3, "relu").padding("same"), a);
+        int sum = m.addNode(new dev.fovea.nn.Add(), a, b);
+        int flat = m.addNode(new Flatten(), sum);
+        m.addNode(new Dense(2, "softmax"), flat);
+        m.seed(3).build(5, 5, 1);
+        Path f = dir.resolve("r.fovea");
+        ModelFile.save(f, m, Map.of());
+        Model back = ModelFile.load(f).model();
+        assertArrayEquals(new int[] {a, b}, back.nodes().get(sum).inputs());
+        Tensor x = Tensor.zeros(2, 5, 5, 1);
+        for (int i = 0; i < x.size(); i++) x.data()[i] = (i % 7) / 7f;
+        assertArrayEquals(m.predict(x).data(), back.predict(x).data());
+        // and it trains: the fan-out of node a sums two gradients
+        back.compile(new dev.fovea.optim.Adam(0.05), "sparse_categorical_crossentropy", "accuracy");
+        int[] y = {0, 1};
+        double before = back.evaluate(x, y).get("loss");
+        back.fit(x, y, dev.fovea.train.FitOptions.epochs(30).batchSize(2));
+        assertTrue(back.evaluate(x, y).get("loss") < before / 4, "residual model did not learn");
+    }
+
+    @Test
     void savingTwiceGivesIdenticalBytes() throws Exception {
         Sequential m = model();
         ModelFile.save(dir.resolve("a.fovea"), m, Map.of());
