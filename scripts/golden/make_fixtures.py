@@ -195,6 +195,14 @@ POOL_CASES = [
 ]
 
 
+# Ties on purpose: small integers. PyTorch's CPU max pooling keeps the first maximum in row-major
+# window order (strict '>'), which Fovea documents and follows; these cases pin that down.
+MAX_TIE_CASES = [
+    ("ties_valid_3x3_s2", 1, 7, 7, 2, 3, 3, 2, 2, "valid"),
+    ("ties_same_2x2_s1", 2, 4, 5, 2, 2, 2, 1, 1, "same"),
+]
+
+
 def distinct_f32(rng, shape):
     # Max pooling's gradient is only defined without ties; redraw in the (unlikely) event of one.
     while True:
@@ -205,9 +213,13 @@ def distinct_f32(rng, shape):
 
 def pool_fixtures(rng, kind):
     w = Writer("%s pooling golden values: x (N,H,W,C), dy (N,OH,OW,C) -> y, dx" % kind)
-    for name, n, h, wd, c, ph, pw, sh, sw, padding in POOL_CASES:
+    cases = POOL_CASES + (MAX_TIE_CASES if kind == "max" else [])
+    for name, n, h, wd, c, ph, pw, sh, sw, padding in cases:
         oh, ow, pads = geometry(h, wd, ph, pw, sh, sw, padding)
-        x = distinct_f32(rng, (n, h, wd, c))
+        if name.startswith("ties_"):
+            x = rng.integers(-1, 2, size=(n, h, wd, c)).astype(np.float32)
+        else:
+            x = distinct_f32(rng, (n, h, wd, c))
         dy = f32(rng, (n, oh, ow, c))
         xt = leaf(nhwc_to_nchw(x))
         if kind == "max":

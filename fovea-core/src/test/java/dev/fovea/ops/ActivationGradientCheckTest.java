@@ -32,6 +32,17 @@ class ActivationGradientCheckTest {
         checkElementwise("relu", x, y, DoubleOps::relu, (dx, dy) -> ReluOp.backward(dx, dy, y, SIZE), rng);
     }
 
+    /** Not differentiable at 0; Fovea documents PyTorch's choice there: a gradient of 0. */
+    @Test
+    void reluGradientAtZeroIsZero() {
+        float[] x = {0f, -0f, 1e-30f, -1e-30f};
+        float[] y = new float[x.length];
+        ReluOp.forward(y, x, x.length);
+        float[] dx = new float[x.length];
+        ReluOp.backward(dx, new float[]{5f, 5f, 5f, 5f}, y, x.length);
+        assertArrayEquals(new float[]{0f, 0f, 5f, 0f}, dx);
+    }
+
     @Test
     void sigmoidMatchesFiniteDifferences() {
         SplittableRandom rng = new SplittableRandom(2);
