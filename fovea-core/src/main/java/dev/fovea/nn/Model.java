@@ -247,6 +247,25 @@ public class Model {
         }
     }
 
+    /**
+     * The output of node i in the last forward pass, (N, ...that layer's output shape): the feature
+     * maps visualisation draws. Valid until the next forward.
+     */
+    public Tensor nodeOutput(int i) {
+        if (outputs == null || outputs[i] == null) throw new IllegalStateException("no forward pass has run yet");
+        return outputs[i];
+    }
+
+    /**
+     * The gradient of the loss w.r.t. node i's output from the last backward pass (null where the
+     * loss does not depend on it), e.g. for Grad-CAM. Valid until the next backward. Backward also
+     * accumulates parameter gradients; callers that only want these should zero them afterwards.
+     */
+    public Tensor nodeGradient(int i) {
+        if (grads == null) throw new IllegalStateException("no backward pass has run yet");
+        return grads[i];
+    }
+
     /** The output layer, e.g. to see whether it ends in softmax. */
     public Layer outputLayer() { return lastNode().layer(); }
 
