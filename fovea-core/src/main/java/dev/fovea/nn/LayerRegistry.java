@@ -6,6 +6,7 @@ import dev.fovea.ops.Padding;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Creates layers from their class name and config (the inverse of {@link Layer#className()} and
@@ -13,8 +14,9 @@ import java.util.Set;
  */
 public final class LayerRegistry {
     /** Every class name {@link #create} accepts. */
-    public static final List<String> CLASS_NAMES = List.of(
-            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add");
+    public static final List<String> CLASS_NAMES = Stream.concat(Stream.of(
+            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add"),
+            GraphLayers.CLASS_NAMES.stream()).toList();
 
     private static final Set<String> CONV_KEYS = Set.of("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
     private static final Set<String> POOL_KEYS = Set.of("pool_size", "strides", "padding");
@@ -52,6 +54,8 @@ public final class LayerRegistry {
                 new LayerConfigReader(config, at, Set.of());
                 yield new Add();
             }
+            // The layers of general graphs (imported ONNX models) live in GraphLayers.
+            case String name when GraphLayers.handles(name) -> GraphLayers.create(name, config, where);
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"; accepted: "
                     + String.join(", ", CLASS_NAMES));
         };
