@@ -186,6 +186,10 @@ public final class OnnxImporter {
         }
         model.build(Shape.of(inputHolding.perExample(dims)));
         g.copyWeights();
+        for (var prop : proto.getMetadataPropsList()) {
+            // Fovea's exports carry the class names, so a round trip keeps the labels.
+            if (prop.getKey().equals("class_names") && !prop.getValue().isEmpty()) model.classNames(List.of(prop.getValue().split("\n", -1)));
+        }
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
         return new OnnxModel(model, inputName, dims, inputHolding, List.copyOf(outputs), batched, proto.getIrVersion(), opset, producer);
     }

@@ -40,6 +40,113 @@ final class ShapeOps {
         ops.put("Cast", ShapeOps::cast);
         ops.put("Identity", (n, a, g) -> g.out(n, 0, g.in(n, 0)));
         ops.put("Dropout", ShapeOps::dropout);
+        ops.put("Expand", ShapeOps::expand);
+        ops.put("Slice", ShapeOps::slice);
+    }
+
+    /** Expand broadcasts both ways, exactly as adding zeros of the target shape does. */
+    private static void expand(NodeProto n, Attributes a, Graph g) {
+        long[] shape = g.constant(n, 1, "the shape").longs(g.at(n));
+        int[] d = new int[shape.length];
+        for (int i = 0; i < d.length; i++) {
+            if (shape[i] < 0 || shape[i] > 1 << 24) throw new FoveaException(g.at(n) + ": shape entry " + shape[i] + " is not a size");
+            d[i] = (int) shape[i];
+        }
+        long count = OnnxTensor.count(d);
+        if (count < 0) throw new FoveaException(g.at(n) + ": shape " + Arrays.toString(d) + " has too many elements");
+        g.reserve(count, n);
+        Value v = g.in(n, 0);
+        Value zeros = Value.of(OnnxTensor.ofFloats(d, new float[(int) count]));
+        if (v.isConstant() && !v.constant().isFloat()) {
+            int[] out = dev.fovea.ops.BroadcastOp.broadcastShape(v.dims(), d, g.at(n));
+            g.out(n, 0, Value.of(Folding.binary(dev.fovea.ops.BroadcastOp.Kind.ADD, v.constant(),
+                    OnnxTensor.ofLongs(d, new long[(int) count]), g.at(n)).withDims(out)));
+            return;
+        }
+        g.out(n, 0, MathOps.binary(v, zeros, dev.fovea.nn.Elementwise.Operation.ADD, n, g));
+    }
+
+    /**
+     * Slice: any steps on constants; on computed values steps of 1, which crop, i.e. pad by
+     * negative amounts.
+     */
+    private static void slice(NodeProto n, Attributes a, Graph g) {
+        Value v = g.in(n, 0);
+        int r = v.rank();
+        long[] starts, ends, axes, steps;
+        if (g.opset < 10) {
+            starts = a.ints("starts");
+            ends = a.ints("ends");
+            axes = a.ints("axes");
+            steps = null;
+        } else {
+            starts = g.constant(n, 1, "starts").longs(g.at(n));
+            ends = g.constant(n, 2, "ends").longs(g.at(n));
+            axes = g.hasInput(n, 3) ? g.constant(n, 3, "axes").longs(g.at(n)) : null;
+            steps = g.hasInput(n, 4) ? g.constant(n, 4, "steps").longs(g.at(n)) : null;
+        }
+        if (starts == null || ends == null || starts.length != ends.length) throw new FoveaException(g.at(n) + ": starts and ends must be given, one each per axis");
+        int[] begin = new int[r], step = new int[r], count = v.dims();
+        Arrays.fill(step, 1);
+        for (int i = 0; i < starts.length; i++) {
+            int ax = axis(axes == null ? i : axes[i], r, n, g);
+            long st = steps == null ? 1 : steps[i];
+            if (st == 0) throw new FoveaException(g.at(n) + ": a step of 0");
+            long dim = v.dim(ax);
+            long s0 = starts[i] < 0 ? starts[i] + dim : starts[i];
+            long e0 = ends[i] < 0 ? ends[i] + dim : ends[i];
+            if (st > 0) {
+                s0 = Math.max(0, Math.min(dim, s0));
+                e0 = Math.max(0, Math.min(dim, e0));
+            } else {
+                s0 = Math.max(-1, Math.min(dim - 1, s0));
+                e0 = Math.max(-1, Math.min(dim - 1, e0));
+            }
+            long len = st > 0 ? Math.max(0, (e0 - s0 + st - 1) / st) : Math.max(0, (s0 - e0 - st - 1) / -st);
+            begin[ax] = (int) s0;
+            step[ax] = (int) Math.max(-(1 << 24), Math.min(1 << 24, st));
+            count[ax] = (int) len;
+        }
+        if (v.isConstant()) {
+            g.out(n, 0, Value.of(sliceConstant(v.constant(), begin, step, count)));
+            return;
+        }
+        int[] before = new int[r], after = new int[r];
+        for (int i = 0; i < r; i++) {
+            if (step[i] != 1) throw new FoveaException(g.at(n) + ": steps other than 1 are supported on constants only");
+            before[i] = -begin[i];
+            after[i] = -(v.dim(i) - begin[i] - count[i]);
+        }
+        Holding h = v.holding();
+        if (h.batched() && (before[0] != 0 || after[0] != 0)) {
+            g.requireWhole(n, "slices the first (batch) axis");
+            v = g.to(v, Holding.rowMajor(r, false), n);
+            h = v.holding();
+        }
+        int[] per = h.perm();
+        int[][] p = new int[per.length][];
+        for (int i = 0; i < per.length; i++) p[i] = new int[] {before[per[i]], after[per[i]]};
+        g.out(n, 0, Value.dynamic(g.add(new Pad(p, PadOp.Mode.CONSTANT, 0), v.node()), count, h));
+    }
+
+    private static OnnxTensor sliceConstant(OnnxTensor t, int[] begin, int[] step, int[] count) {
+        int r = count.length;
+        int[] strides = Folding.strides(t.dims());
+        int total = (int) OnnxTensor.count(count);
+        float[] f = t.isFloat() ? new float[total] : null;
+        long[] l = t.isFloat() ? null : new long[total];
+        int[] idx = new int[r];
+        for (int k = 0; k < total; k++) {
+            int src = 0;
+            for (int i = 0; i < r; i++) src += (begin[i] + idx[i] * step[i]) * strides[i];
+            if (f != null) f[k] = t.floatData()[src];
+            else l[k] = t.longData()[src];
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < count[i]) break;
+                idx[i] = 0;
+            }
+        }
+        return f != null ? OnnxTensor.ofFloats(count, f) : OnnxTensor.ofLongs(count, l);
     }
 
     static int axis(long axis, int rank, NodeProto n, Graph g) {
