@@ -54,6 +54,27 @@ public final class OnnxImporter {
 
     /** Imports an already parsed model; where names the file in messages. */
     public static OnnxModel load(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
+        try {
+            return loadChecked(proto, where, externalDir, options);
+        } catch (FoveaException e) {
+            // Names inside the file may hold anything: keep the message one printable line.
+            throw new FoveaException(printable(e.getMessage()), e);
+        }
+    }
+
+    /** Control characters escaped, and at most about 2,000 characters. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 2100));
+        for (int i = 0; i < s.length() && b.length() < 2000; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        if (b.length() >= 2000) b.append("...");
+        return b.toString();
+    }
+
+    private static OnnxModel loadChecked(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
         if (!proto.hasGraph()) throw new FoveaException(where + ": not an ONNX model (no graph)");
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
