@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fovea evaluate}: loss and accuracy of a trained model on a test set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a trained .fovea model on the test split of a data set.")
+        description = "Evaluate a trained .fovea model (or an .onnx model) on the test split of a data set.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE.fovea", description = "The trained model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE.fovea|FILE.onnx", description = "The trained model (.fovea, or ONNX imported on the fly).")
     String model;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",

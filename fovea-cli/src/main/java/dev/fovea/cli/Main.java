@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** The {@code fovea} command: train, evaluate, predict and summarise CNNs. */
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Convolutional neural networks on the JVM: define, train, evaluate and predict.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, OnnxCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
