@@ -2,6 +2,7 @@ package dev.fovea.optim;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Parameter;
+import dev.fovea.tensor.Parallel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,12 @@ public abstract class Optimizer {
     /** How many state arrays (each the size of the parameter) one parameter needs. */
     protected abstract int stateSlots();
 
-    /** Updates one parameter w from gradient g; {@code slots} are its state arrays; t counts steps from 1. */
-    protected abstract void update(float[] w, float[] g, float[][] slots, long t, float lr);
+    /**
+     * Updates elements [from, to) of one parameter w from gradient g, and sets those gradient
+     * elements to 0 (fused: one pass over memory instead of two); {@code slots} are its state
+     * arrays; t counts steps from 1. Ranges of one parameter may run concurrently.
+     */
+    protected abstract void update(float[] w, float[] g, float[][] slots, long t, float lr, int from, int to);
 
     public double learningRate() { return learningRate; }
 
@@ -41,6 +46,9 @@ public abstract class Optimizer {
     }
 
     public long iterations() { return iterations; }
+
+    /** Elements per parallel chunk: large layers (a 1600x1024 kernel) split over the cores, small ones stay inline. */
+    private static final int GRAIN = 1 << 16;
 
     /** Applies one step to every parameter, then clears their gradients. */
     public void step(List<Parameter> params) {
@@ -52,8 +60,10 @@ public abstract class Optimizer {
         float lr = (float) learningRate;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
-            update(p.value().data(), p.grad().data(), state.get(i), iterations, lr);
-            p.zeroGrad();
+            float[] w = p.value().data(), g = p.grad().data();
+            float[][] slots = state.get(i);
+            long t = iterations;
+            Parallel.forRange(w.length, GRAIN, (from, to) -> update(w, g, slots, t, lr, from, to));
         }
     }
 
