@@ -66,37 +66,38 @@ public final class Trainer {
 
     public History fit(Tensor x, int[] y, FitOptions o) {
         checkData(x, y, "training data");
+        return fit(new InMemoryData(x, y), o);
+    }
+
+    /** Trains on batches drawn from data; labels are checked against the output classes batch by batch. */
+    public History fit(TrainingData data, FitOptions o) {
+        if (!data.exampleShape().equals(model.inputShape())) {
+            throw new FoveaException("training examples have shape " + data.exampleShape() + " but model " + model.name()
+                    + " takes " + model.inputShape());
+        }
         if (o.validationX != null) checkData(o.validationX, o.validationY, "validation data");
-        int n = x.dim(0);
+        int n = data.size();
         long seed = o.seed != null ? o.seed : model.seed();
-        SplittableRandom shuffleRng = new SplittableRandom(seed);
         ForwardContext ctx = ForwardContext.training(new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
-        Batcher batcher = new Batcher(x, y);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
         History history = new History();
         for (Callback c : o.callbacks) c.onTrainBegin(o.epochs, n, o.batchSize);
         Map<String, Double> running = new LinkedHashMap<>();
+        int classes = model.outputShape().dim(0);
         for (int epoch = 0; epoch < o.epochs; epoch++) {
             for (Callback c : o.callbacks) c.onEpochBegin(epoch);
-            if (o.shuffle) shuffle(order, shuffleRng);
             double lossSum = 0;
             long correct = 0;
-            for (int from = 0; from < n; from += o.batchSize) {
-                int to = Math.min(n, from + o.batchSize);
-                Tensor xb = batcher.images(order, from, to);
-                int[] yb = batcher.labels(order, from, to, o.batchSize);
-                Tensor out = model.forward(xb, ctx);
-                Tensor probs = probsBuf.get(out.shape());
-                lossSum += lossAndProbs(out, probs, yb) * (to - from);
-                correct += Accuracy.correct(probs, yb);
-                Tensor grad = gradBuf.get(out.shape());
-                SoftmaxCrossEntropyOp.backward(grad.data(), probs.data(), yb, to - from, out.dim(1));
-                model.backward(grad, fusedSoftmax);
-                optimizer.step(model.parameters());
-                running.put("loss", lossSum / to);
-                if (metrics.contains("accuracy")) running.put("accuracy", (double) correct / to);
-                for (Callback c : o.callbacks) c.onBatchEnd(epoch, to, running);
+            int seen = 0;
+            try (BatchIterator it = data.batches(seed, epoch, o.batchSize, o.shuffle, 0)) {
+                for (Batch b = it.next(); b != null; b = it.next()) {
+                    checkLabels(b.labels(), classes, "training batch");
+                    lossSum += trainStep(b, ctx) * b.size();
+                    correct += Accuracy.correct(probsBuf.get(model.outputShape().withBatch(b.size())), b.labels());
+                    seen += b.size();
+                    running.put("loss", lossSum / seen);
+                    if (metrics.contains("accuracy")) running.put("accuracy", (double) correct / seen);
+                    for (Callback c : o.callbacks) c.onBatchEnd(epoch, seen, running);
+                }
             }
             Map<String, Double> logs = new LinkedHashMap<>(running);
             if (o.validationX != null) {
@@ -107,6 +108,18 @@ public final class Trainer {
         }
         for (Callback c : o.callbacks) c.onTrainEnd(history);
         return history;
+    }
+
+    /** One optimisation step on a batch; returns its mean loss. The batch's probabilities stay in probsBuf. */
+    private double trainStep(Batch b, ForwardContext ctx) {
+        Tensor out = model.forward(b.images(), ctx);
+        Tensor probs = probsBuf.get(out.shape());
+        double loss = lossAndProbs(out, probs, b.labels());
+        Tensor grad = gradBuf.get(out.shape());
+        SoftmaxCrossEntropyOp.backward(grad.data(), probs.data(), b.labels(), b.size(), out.dim(1));
+        model.backward(grad, fusedSoftmax);
+        optimizer.step(model.parameters());
+        return loss;
     }
 
     /** Mean loss and accuracy over (x, y), at inference (dropout off). */
@@ -142,22 +155,15 @@ public final class Trainer {
             throw new FoveaException(what + ": " + x.dim(0) + " images but " + y.length + " labels");
         }
         if (y.length == 0) throw new FoveaException(what + " is empty");
-        int classes = model.outputShape().dim(0);
+        checkLabels(y, model.outputShape().dim(0), what);
+    }
+
+    private static void checkLabels(int[] y, int classes, String what) {
         for (int i = 0; i < y.length; i++) {
             if (y[i] < 0 || y[i] >= classes) {
                 throw new FoveaException(what + ": label " + y[i] + " of example " + i + " is outside the model's "
                         + classes + " classes [0, " + classes + ")");
             }
-        }
-    }
-
-    /** Fisher-Yates, driven by the seeded generator so a seed fixes the order of every epoch. */
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
         }
     }
 }
