@@ -14,6 +14,7 @@ import dev.fovea.train.Callback;
 import dev.fovea.train.FitOptions;
 import dev.fovea.train.History;
 import dev.fovea.train.ProgressBar;
+import dev.fovea.viz.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,6 +69,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
+    @Mixin ReportOptions reportOptions;
+
     @Override public Integer call() {
         common.apply();
         DataSource source = DataSources.resolve(data);
@@ -90,18 +93,30 @@ final class TrainCommand implements Callable<Integer> {
         int e = epochs != null ? epochs : recipe.epochs();
         int b = batchSize != null ? batchSize : recipe.batchSize();
         EpochTimer timer = new EpochTimer();
+        TrainingReport.Recorder recorder = new TrainingReport.Recorder();   // report hook: running curves
         common.err().printf(Locale.ROOT, "fovea: training %s (%,d parameters) on %,d images for %d epochs, batch %d, %s lr %s, seed %d%n",
                 resolved.description(), m.parameterCount(), tt.train().size(), e, b, opt.className(), opt.learningRate(), seed);
         long start = System.nanoTime();
         History h = m.fit(tt.train().images(), tt.train().labels(), FitOptions.epochs(e).batchSize(b).seed(seed)
                 .validationData(tt.test().images(), tt.test().labels())
-                .callbacks(progress(), timer));
+                .callbacks(progress(), timer, recorder));
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> test = m.evaluate(tt.test().images(), tt.test().labels());
         Path out = output != null ? output : Path.of(fileStem() + ".fovea");
         Map<String, Object> provenance = Provenance.of(seed, source, tt, m, opt, e, b);
+        provenance.put("history", ReportOptions.copy(h));   // report hook: lets evaluate redraw the curves
         ModelFile.save(out, m, provenance);
-        report(h, test, trainSeconds, timer.seconds, out, source);
+        // ---- report hook (fovea-viz): curves, confusion matrix, per-class scores, misclassified images ----
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("model", out.toString());
+        facts.put("architecture", resolved.description());
+        facts.put("data", source.description() + ", test split");
+        facts.put("epochs", e);
+        facts.put("test_loss", test.get("loss"));
+        facts.put("test_accuracy", test.get("accuracy"));
+        Path page = reportOptions.write(reportOptions.resolve(out, null), "Training report: " + fileStem(), m, tt.test(),
+                ReportOptions.copy(h), recorder.points(), facts, common);
+        report(h, test, trainSeconds, timer.seconds, out, source, page);
         return 0;
     }
 
@@ -135,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
         return dot > 0 ? base.substring(0, dot) : base;
     }
 
-    private void report(History h, Map<String, Double> test, double trainSeconds, List<Double> epochSeconds, Path out, DataSource source) {
+    private void report(History h, Map<String, Double> test, double trainSeconds, List<Double> epochSeconds, Path out, DataSource source, Path page) {
         if (common.json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", model);
@@ -147,6 +162,7 @@ final class TrainCommand implements Callable<Integer> {
             r.put("test_loss", test.get("loss"));
             r.put("test_accuracy", test.get("accuracy"));
             r.put("saved", out.toString());
+            if (page != null) r.put("report", page.toString());
             common.out().println(Json.writePretty(r));
         } else {
             common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; trained in %.1f s (%.1f s per epoch); saved %s%n",
