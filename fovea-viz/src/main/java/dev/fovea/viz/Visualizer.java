@@ -61,7 +61,9 @@ public final class Visualizer {
                 "|d score / d pixel| (Simonyan et al. 2014), " + a.scoreName() + ", inferno: bright pixels change the score most",
                 Images.enlarge(Images.heat(a.saliency(), h, w, ColorMap.INFERNO), f));
         Panel cam = a.gradCam() == null ? null : new Panel("gradcam", "Grad-CAM for " + cls,
-                "Grad-CAM (Selvaraju et al. 2017) on " + a.gradCamLayer() + ", upsampled and laid over the image: where the evidence for the class is",
+                "Grad-CAM (Selvaraju et al. 2017) on " + a.gradCamLayer() + ", upsampled and laid over the image: "
+                        + (isZero(a.gradCam()) ? "empty: no region of " + a.gradCamLayer() + " adds evidence for the class (every weighted sum of maps is negative)"
+                        : "where the evidence for the class is"),
                 Images.enlarge(Attribution.overlay(image, a.gradCam()), f));
         return new Report(model.name(), description, model.classNames(), a, input, probs, sal, cam, filters, maps);
     }
@@ -112,6 +114,11 @@ public final class Visualizer {
                     .append(String.format(Locale.ROOT, "%.1f", 300 * p[i])).append("px\"></span></td></tr>\n");
         }
         return t.append("</table>\n").toString();
+    }
+
+    private static boolean isZero(float[] v) {
+        for (float x : v) if (x != 0) return false;
+        return true;
     }
 
     static String className(List<String> names, int i) {
