@@ -54,6 +54,7 @@ public class Model {
     private boolean[][] nodeNeeds;    // per node and input: does the gradient flow anywhere?
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private Trainer trainer;
+    private List<Parameter> parameters;   // cached after build
 
     public Model(String name) {
         this.name = name;
@@ -171,9 +172,12 @@ public class Model {
         }
     }
 
+    /** Every parameter, in node order; fixed once the model is built (the list is cached: training asks every step). */
     public List<Parameter> parameters() {
+        if (parameters != null) return parameters;
         List<Parameter> all = new ArrayList<>();
         for (Node n : nodes) all.addAll(n.layer().parameters());
+        if (isBuilt()) parameters = Collections.unmodifiableList(all);
         return all;
     }
 
