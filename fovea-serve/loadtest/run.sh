@@ -4,7 +4,8 @@
 # 1. CONNECTIONS clients posting a valid PNG for SECONDS, micro-batching on (the default);
 # 2. the same with --max-batch 1 (one request per forward pass), for the throughput ratio;
 # 3. valid and invalid requests mixed, each answer checked; then /healthz.
-# Prints wrk's own report of each run and a summary. Defaults: 30 s, 16 connections.
+# Each server is warmed up for 10 s (FOVEA_WARMUP) before it is measured: the first seconds after
+# start are the JIT's. Prints wrk's own report of each run and a summary. Defaults: 30 s, 16 connections.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 here="$root/fovea-serve/loadtest"
@@ -37,35 +38,44 @@ start() {   # extra serve options...
   echo "run.sh: the server did not become ready:" >&2; cat "$work/serve.log" >&2; exit 1
 }
 
+warm() {  # the JIT compiles the hot paths in the first seconds: measure after them, not them
+  wrk -t2 -c"$conns" -d"${FOVEA_WARMUP:-10}s" -s "$here/predict.lua" "$url/v1/models/$name:predict" >/dev/null
+}
+
 run_wrk() {  # label, wrk args...
   local label="$1"; shift
   echo "=== $label ==="
+  curl -fs "$url/metrics" | grep -E '^fovea_batch_size_(sum|count)' | sed 's/^/before_/' >"$work/$label.before"
   wrk "$@" | tee "$work/$label.txt"
-  curl -fs "$url/metrics" | grep -E '^fovea_batch_size_(sum|count)' | tee -a "$work/$label.txt"
+  curl -fs "$url/metrics" | grep -E '^fovea_batch_size_(sum|count)' >>"$work/$label.txt"
 }
 
 "$root/fovea" --version >/dev/null 2>&1 || true   # build the jar first, outside the timed runs
 start
-curl -fs -XPOST -H 'Content-Type: image/png' --data-binary @"$FOVEA_IMAGE" "$url/v1/models/$name:predict" >/dev/null   # warm up
+warm
 run_wrk batched -t2 -c"$conns" -d"${secs}s" --latency -s "$here/predict.lua" "$url/v1/models/$name:predict"
 run_wrk mixed -t"$conns" -c"$conns" -d"${secs}s" --latency -s "$here/mixed.lua" "$url/v1/models/$name:predict"
 alive="$(curl -s -o /dev/null -w '%{http_code}' "$url/healthz")"
 echo "after the mixed run: /healthz answered $alive"
 stop
 start --max-batch 1
-curl -fs -XPOST -H 'Content-Type: image/png' --data-binary @"$FOVEA_IMAGE" "$url/v1/models/$name:predict" >/dev/null
+warm
 run_wrk unbatched -t2 -c"$conns" -d"${secs}s" --latency -s "$here/predict.lua" "$url/v1/models/$name:predict"
 stop
 
 rps() { sed -n 's/^Requests\/sec: *//p' "$work/$1.txt"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$work/$1.txt"; }
 non2xx() { local v; v="$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$work/$1.txt")"; echo "${v:-0}"; }
-batch() { awk '/_sum/ {s=$2} /_count/ {c=$2} END {if (c > 0) printf "%.1f", s / c}' "$work/$1.txt"; }
+timeouts() { local v; v="$(sed -n 's/.*timeout \([0-9]*\).*/\1/p' "$work/$1.txt")"; echo "${v:-0}"; }
+batch() {  # examples per forward pass during the run itself (metrics after minus before)
+  cat "$work/$1.before" "$work/$1.txt" | awk '/^before_.*_sum/ {s0=$2} /^before_.*_count/ {c0=$2}
+    /^fovea_batch_size_sum/ {s=$2} /^fovea_batch_size_count/ {c=$2} END {if (c > c0) printf "%.1f", (s - s0) / (c - c0)}'
+}
 echo
 echo "=== summary: $name, $conns connections, $secs s each, $(nproc) cores (server and wrk share them) ==="
-printf '%-10s %10s %9s %9s %9s %11s\n' run req/s p50 p99 non-2xx mean-batch
+printf '%-10s %10s %9s %9s %9s %9s %11s\n' run req/s p50 p99 non-2xx timeouts mean-batch
 for r in batched unbatched; do
-  printf '%-10s %10s %9s %9s %9s %11s\n' "$r" "$(rps $r)" "$(pct $r 50%)" "$(pct $r 99%)" "$(non2xx $r || true)" "$(batch $r)"
+  printf '%-10s %10s %9s %9s %9s %9s %11s\n' "$r" "$(rps $r)" "$(pct $r 50%)" "$(pct $r 99%)" "$(non2xx $r)" "$(timeouts $r)" "$(batch $r)"
 done
 awk -v a="$(rps batched)" -v b="$(rps unbatched)" 'BEGIN {printf "throughput ratio, micro-batching on / off: %.2f\n", a / b}'
 grep MIXED "$work/mixed.txt"

@@ -40,6 +40,7 @@ final class MicroBatcher implements AutoCloseable {
     private final Metrics metrics;
     private final String labels;
     private final Thread worker;
+    private final java.util.Map<Integer, float[]> inputs = new java.util.HashMap<>();   // per padded size; worker only
     private volatile boolean running = true;
 
     MicroBatcher(String name, Model model, int maxBatch, long delayNanos, int capacity, Metrics metrics) {
@@ -110,13 +111,28 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The batch size actually run: b rounded up to a power of two (at most maxBatch), the rows past
+     * b being zeros. Layers keep buffers for their last two batch shapes; feeding them every size
+     * from 1 to 32 would make each pass allocate megabytes of fresh activations, and the garbage
+     * collector's pauses would show in the tail latency. With the GEMM kernels a pass over 16
+     * examples costs about what a pass over 1 does, so the padding is nearly free.
+     */
+    static int bucket(int b, int maxBatch) {
+        int p = Integer.highestOneBit(b);
+        if (p < b) p <<= 1;
+        return Math.min(p, maxBatch);
+    }
+
     private void run(List<Job> batch) {
         int b = batch.size();
         try {
-            float[] x = new float[b * exampleSize];                               // (B, H, W, C)
+            int padded = bucket(b, maxBatch);
+            float[] x = inputs.computeIfAbsent(padded, n -> new float[n * exampleSize]);   // (padded, H, W, C)
             for (int i = 0; i < b; i++) System.arraycopy(batch.get(i).input(), 0, x, i * exampleSize, exampleSize);
+            java.util.Arrays.fill(x, b * exampleSize, x.length, 0f);
             long start = System.nanoTime();
-            Tensor out = model.forward(new Tensor(model.inputShape().withBatch(b), x), ForwardContext.INFERENCE);  // (B, K)
+            Tensor out = model.forward(new Tensor(model.inputShape().withBatch(padded), x), ForwardContext.INFERENCE);  // (padded, K)
             metrics.observe("fovea_forward_seconds", labels, Metrics.SECONDS, (System.nanoTime() - start) / 1e9);
             metrics.observe("fovea_batch_size", labels, Metrics.SIZES, b);
             int k = out.dim(1);
