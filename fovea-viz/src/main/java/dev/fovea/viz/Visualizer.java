@@ -26,7 +26,8 @@ public final class Visualizer {
 
     /** What was drawn; {@code attribution} holds the probabilities and the class explained. */
     public record Report(String modelName, String imageDescription, List<String> classNames, Attribution.Result attribution,
-                         Panel input, Panel probabilities, Panel saliency, Panel gradCam, Panel filters, List<Panel> featureMaps) {}
+                         Panel input, Panel probabilities, Panel saliency, Panel saliencyOverlay, Panel gradCam, Panel filters,
+                         List<Panel> featureMaps) {}
 
     private static final int PICTURE = 224;
 
@@ -60,12 +61,14 @@ public final class Visualizer {
         Panel sal = new Panel("saliency", "saliency for " + cls,
                 "|d score / d pixel| (Simonyan et al. 2014), " + a.scoreName() + ", inferno: bright pixels change the score most",
                 Images.enlarge(Images.heat(a.saliency(), h, w, ColorMap.INFERNO), f));
+        Panel salOver = new Panel("saliency-overlay", "saliency over the image", "the same saliency laid over the image",
+                Images.enlarge(Attribution.overlay(image, a.saliency()), f));
         Panel cam = a.gradCam() == null ? null : new Panel("gradcam", "Grad-CAM for " + cls,
                 "Grad-CAM (Selvaraju et al. 2017) on " + a.gradCamLayer() + ", upsampled and laid over the image: "
                         + (isZero(a.gradCam()) ? "empty: no region of " + a.gradCamLayer() + " adds evidence for the class (every weighted sum of maps is negative)"
                         : "where the evidence for the class is"),
                 Images.enlarge(Attribution.overlay(image, a.gradCam()), f));
-        return new Report(model.name(), description, model.classNames(), a, input, probs, sal, cam, filters, maps);
+        return new Report(model.name(), description, model.classNames(), a, input, probs, sal, salOver, cam, filters, maps);
     }
 
     /** Writes every panel as DIR/FILE.png and DIR/index.html (pictures embedded: the page stands alone). */
@@ -74,6 +77,7 @@ public final class Visualizer {
         all.add(r.input());
         all.add(r.probabilities());
         all.add(r.saliency());
+        all.add(r.saliencyOverlay());
         if (r.gradCam() != null) all.add(r.gradCam());
         if (r.filters() != null) all.add(r.filters());
         all.addAll(r.featureMaps());
@@ -83,7 +87,7 @@ public final class Visualizer {
                 .append(Html.escape(r.imageDescription())).append("</p>\n");
         page.append("<h2>Class probabilities</h2>\n").append(probabilityTable(r)).append(figure(r.probabilities()));
         page.append("<h2>Where the decision for “").append(Html.escape(cls)).append("” comes from</h2>\n");
-        page.append(figure(r.input())).append(figure(r.saliency()));
+        page.append(figure(r.input())).append(figure(r.saliency())).append(figure(r.saliencyOverlay()));
         if (r.gradCam() != null) page.append(figure(r.gradCam()));
         if (r.filters() != null) page.append("<h2>Filters</h2>\n").append(figure(r.filters()));
         page.append("<h2>Feature maps</h2>\n<p class=\"note\">Each convolution and pooling layer, in order; each map scaled from its own minimum to maximum.</p>\n");

@@ -96,7 +96,7 @@ class ReportsTest {
         assertEquals(3, r.featureMaps().size(), "conv2d, max_pooling2d, conv2d_1");
         assertEquals(2, r.attribution().classIndex());
         Path index = Visualizer.write(r, dir);
-        for (String f : List.of("input.png", "probabilities.png", "saliency.png", "gradcam.png", "filters-conv2d.png",
+        for (String f : List.of("input.png", "probabilities.png", "saliency.png", "saliency-overlay.png", "gradcam.png", "filters-conv2d.png",
                 "features-00-conv2d.png", "features-01-max_pooling2d.png", "features-02-conv2d_1.png")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
