@@ -37,8 +37,8 @@ public final class FeatureMaps {
         for (int k = 0; k < shown; k++) {
             float[] r = Normalize.range(d, base + k, h * w, c);
             for (int i = 0; i < h * w; i++) plane[i] = (float) Normalize.unit(d[base + i * c + k], r);
-            String label = r[0] == r[1] ? String.format(Locale.ROOT, "#%d flat %.3g", k, r[0])
-                    : String.format(Locale.ROOT, "#%d max %.3g", k, r[1]);
+            String label = r[0] == r[1] ? String.format(Locale.ROOT, "#%d flat %.2g", k, r[0])
+                    : String.format(Locale.ROOT, "#%d max %.2g", k, r[1]);
             tiles.add(new TileGrid.Tile(Images.heat(plane, h, w, ColorMap.VIRIDIS), label));
         }
         String subtitle = String.format(Locale.ROOT, "%d feature map%s of %dx%d%s; each scaled from its own min to max (viridis)",
