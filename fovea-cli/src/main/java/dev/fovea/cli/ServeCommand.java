@@ -17,9 +17,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code fovea serve}: the HTTP inference server and its web page. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve trained models over HTTP: a JSON API (POST /v1/models/NAME:predict with a PNG or JPEG body,",
-                "or {\"tensor\": [...]}), GET /v1/models, /healthz, /readyz, /metrics (Prometheus), and a web page at /.",
-                "Concurrent requests are micro-batched into one forward pass. Models are loaded once, at start-up.",
+        description = {"Serve trained models over HTTP, with a web page at / where a person drops, picks or draws an image.",
+                "API: POST /v1/models/NAME:predict (a PNG or JPEG body, or {\"tensor\": [...]}), GET /v1/models, /healthz, /readyz, /metrics.",
+                "Concurrent requests are micro-batched into one forward pass; models are loaded once, at start-up.",
                 "Binds 127.0.0.1 unless --host says otherwise."})
 final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Trained .fovea files, each served under its file name without"
