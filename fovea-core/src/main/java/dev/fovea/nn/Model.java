@@ -54,6 +54,7 @@ public class Model {
     private boolean[][] nodeNeeds;    // per node and input: does the gradient flow anywhere?
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private Trainer trainer;
+    private List<Parameter> parameters;   // cached after build
 
     public Model(String name) {
         this.name = name;
@@ -171,9 +172,12 @@ public class Model {
         }
     }
 
+    /** Every parameter, in node order; fixed once the model is built (the list is cached: training asks every step). */
     public List<Parameter> parameters() {
+        if (parameters != null) return parameters;
         List<Parameter> all = new ArrayList<>();
         for (Node n : nodes) all.addAll(n.layer().parameters());
+        if (isBuilt()) parameters = Collections.unmodifiableList(all);
         return all;
     }
 
@@ -212,22 +216,59 @@ public class Model {
      * layer's pre-activation (see {@link ActivatedLayer#preActivation()}).
      */
     public void backward(Tensor dOut, boolean fromLogits) {
+        backward(dOut, fromLogits, false);
+    }
+
+    /**
+     * Backpropagates dOut (w.r.t. the model output) down to the input image and returns the
+     * gradient w.r.t. the input, (N, ...inputShape): what saliency maps draw. Parameter gradients
+     * accumulate as in {@link #backward(Tensor)}.
+     */
+    public Tensor backwardToInput(Tensor dOut) {
+        return backward(dOut, false, true);
+    }
+
+    /**
+     * As {@link #backwardToInput(Tensor)}; when {@code fromLogits}, dOut is the gradient w.r.t. the
+     * output layer's pre-activation, so saliency and Grad-CAM can differentiate a class score
+     * before softmax (Simonyan et al. 2014; Selvaraju et al. 2017). Added for dev.fovea.viz.
+     */
+    public Tensor backwardToInput(Tensor dOut, boolean fromLogits) {
+        return backward(dOut, fromLogits, true);
+    }
+
+    private Tensor backward(Tensor dOut, boolean fromLogits, boolean wantInputGrad) {
         int last = nodes.size() - 1;
         java.util.Arrays.fill(grads, null);
         grads[last] = dOut;
+        Tensor inputGrad = null;
         for (int i = last; i >= 0; i--) {
             Node n = nodes.get(i);
             if (grads[i] == null) continue;   // this node's output does not reach the loss
             Tensor[] dIn = nodeInputGrads[i];
+            boolean[] need = nodeNeeds[i];
+            if (wantInputGrad) {
+                need = need.clone();
+                java.util.Arrays.fill(need, true);
+            }
             if (i == last && fromLogits) {
-                dIn[0] = ((ActivatedLayer) n.layer()).backwardLinear(grads[i], nodeNeeds[i][0]);
+                dIn[0] = ((ActivatedLayer) n.layer()).backwardLinear(grads[i], need[0]);
             } else {
-                n.layer().backward(grads[i], nodeNeeds[i], dIn);
+                n.layer().backward(grads[i], need, dIn);
             }
             for (int j = 0; j < n.inputs.length; j++) {
-                if (nodeNeeds[i][j]) accumulate(grads, n.inputs[j], dIn[j]);
+                if (!need[j]) continue;
+                if (n.inputs[j] != MODEL_INPUT) {
+                    accumulate(grads, n.inputs[j], dIn[j]);
+                } else if (inputGrad == null) {
+                    inputGrad = dIn[j].copy();
+                } else {
+                    float[] s = inputGrad.data(), g = dIn[j].data();
+                    for (int k = 0; k < s.length; k++) s[k] += g[k];
+                }
             }
         }
+        return inputGrad;
     }
 
     private void accumulate(Tensor[] grads, int target, Tensor g) {

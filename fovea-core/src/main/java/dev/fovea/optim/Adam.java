@@ -1,5 +1,9 @@
 package dev.fovea.optim;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,6 +12,7 @@ import java.util.Map;
  * as Keras does: w −= lr·sqrt(1−β2^t)/(1−β1^t) · m / (sqrt(v) + ε). Keras defaults.
  */
 public final class Adam extends Optimizer {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -36,15 +41,30 @@ public final class Adam extends Optimizer {
 
     @Override protected int stateSlots() { return 2; }
 
-    @Override protected void update(float[] w, float[] g, float[][] slots, long t, float lr) {
+    @Override protected void update(float[] w, float[] g, float[][] slots, long t, float lr, int from, int to) {
         float[] m = slots[0], v = slots[1];
         float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2;
-        for (int i = 0; i < w.length; i++) {
+        float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon;
+        // Vector lanes first, then the scalar tail; both compute the same float expression.
+        int i = from;
+        int upper = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < upper; i += S.length()) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(c2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(eps));
+            FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
+            zero.intoArray(g, i);
+        }
+        for (; i < to; i++) {
             float gi = g[i];
             m[i] = b1 * m[i] + c1 * gi;
             v[i] = b2 * v[i] + c2 * gi * gi;
-            w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
+            w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
+            g[i] = 0f;
         }
     }
 }

@@ -33,15 +33,19 @@ public final class SGD extends Optimizer {
 
     @Override protected int stateSlots() { return momentum == 0f ? 0 : 1; }
 
-    @Override protected void update(float[] w, float[] g, float[][] slots, long t, float lr) {
+    @Override protected void update(float[] w, float[] g, float[][] slots, long t, float lr, int from, int to) {
         if (momentum == 0f) {
-            for (int i = 0; i < w.length; i++) w[i] -= lr * g[i];
+            for (int i = from; i < to; i++) {
+                w[i] -= lr * g[i];
+                g[i] = 0f;
+            }
             return;
         }
         float[] v = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             v[i] = momentum * v[i] - lr * g[i];
             w[i] += nesterov ? momentum * v[i] - lr * g[i] : v[i];
+            g[i] = 0f;
         }
     }
 }
