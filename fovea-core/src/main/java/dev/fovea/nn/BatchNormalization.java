@@ -31,6 +31,7 @@ public final class BatchNormalization extends Layer {
     private final Buffer dxBuf = new Buffer();
     private Parameter gamma, beta, movingMean, movingVariance;
     private int outerPerExample, channels, inner;
+    private Tensor lastInput;
 
     public BatchNormalization(Config config) {
         this.config = config;
@@ -75,6 +76,7 @@ public final class BatchNormalization extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
+        lastInput = x;
         Tensor out = outBuf.get(x.shape());
         op.forward(out.data(), x.data(), gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
                 movingMean.value().data(), movingVariance.value().data(), x.dim(0) * outerPerExample, channels, inner,
@@ -85,7 +87,7 @@ public final class BatchNormalization extends Layer {
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         Tensor dx = needInputGrad ? dxBuf.get(dy.shape()) : null;
         op.backward(dx == null ? null : dx.data(), gamma == null ? null : gamma.grad().data(), beta == null ? null : beta.grad().data(),
-                dy.data(), gamma == null ? null : gamma.value().data(), dy.dim(0) * outerPerExample, channels, inner);
+                dy.data(), lastInput.data(), gamma == null ? null : gamma.value().data(), dy.dim(0) * outerPerExample, channels, inner);
         return dx;
     }
 }
