@@ -19,17 +19,22 @@ import java.util.SplittableRandom;
 /**
  * Inference time, Fovea against ONNX Runtime for Java on this machine, medians of repeated runs
  * (not a unit test: run with scripts/onnx-bench). Both use every core; Fovea is timed on its own
- * NHWC input, ORT on the NCHW one (the tensor copy into ORT included).
+ * NHWC input, ORT on the NCHW one (the tensor copy into ORT included); the two alternate run by run.
  */
 public final class OnnxBenchmark {
     private OnnxBenchmark() {}
 
+    /** args: optionally the thread count for both runtimes (default: every core). */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            Parallel.setThreads(Integer.parseInt(args[0]));
+            Ort.threads = Integer.parseInt(args[0]);
+        }
         System.out.printf(Locale.ROOT, "cores %d, fovea threads %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 Parallel.threads(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         ModelProto resnet = LightModelsVsOrtTest.randomized(
                 ProtoFiles.readModel(ConformanceSuiteTest.root().resolve("light/light_resnet50.onnx")), new SplittableRandom(1));
-        compare("light_resnet50 (random weights), batch 1", resnet, 1, 3, 15);
+        compare("light_resnet50 (random weights), batch 1", resnet, 1, 3, 21);
         Sequential notes = Presets.notes(0);
         notes.seed(1).build(28, 28, 1);
         ModelProto exported = OnnxExporter.export(notes);
@@ -45,18 +50,20 @@ public final class OnnxBenchmark {
         dims[0] = batch;
         float[] onnxIn = m.inputHolding().toOnnx(x.data(), dims);
         double[] fovea = new double[runs], ort = new double[runs];
-        for (int i = 0; i < warmup; i++) model.forward(x, ForwardContext.INFERENCE);
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            model.forward(x, ForwardContext.INFERENCE);
-            fovea[i] = (System.nanoTime() - t0) / 1e6;
-        }
         try (Ort session = new Ort(proto.toByteArray())) {
-            for (int i = 0; i < warmup; i++) session.run(onnxIn, dims);
+            for (int i = 0; i < warmup; i++) {
+                model.forward(x, ForwardContext.INFERENCE);
+                session.run(onnxIn, dims);
+            }
+            // Alternate the two runtimes so that other load on the machine falls on both alike.
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
+                model.forward(x, ForwardContext.INFERENCE);
+                long t1 = System.nanoTime();
                 session.run(onnxIn, dims);
-                ort[i] = (System.nanoTime() - t0) / 1e6;
+                long t2 = System.nanoTime();
+                fovea[i] = (t1 - t0) / 1e6;
+                ort[i] = (t2 - t1) / 1e6;
             }
         }
         double f = median(fovea), o = median(ort);

@@ -9,6 +9,9 @@ import java.util.Map;
 
 /** ONNX Runtime for Java (test scope only): the independent runtime exported models are checked against. */
 final class Ort implements AutoCloseable {
+    /** Intra-op threads of new sessions (default: every core). */
+    static int threads = Runtime.getRuntime().availableProcessors();
+
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
@@ -21,7 +24,7 @@ final class Ort implements AutoCloseable {
         try {
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             if (!optimize) o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            o.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+            o.setIntraOpNumThreads(Math.max(1, threads));
             session = env.createSession(model, o);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime refused the model: " + e.getMessage(), e);
