@@ -34,6 +34,10 @@ class ImportedModelTest {
         assertTrue(m.batched(), "squeezenet keeps the batch axis free");
         assertEquals("(224, 224, 3)", m.model().inputShape().toString());
         assertTrue(m.model().summary().contains("Concatenate"), m.model().summary());
+        // GlobalAveragePool then Softmax gives ONNX (N, 1000, 1, 1); Fovea's classifier outputs (N, 1000),
+        // ending in a softmax activation, so the trainer fuses it with the loss.
+        assertEquals("(1000,)", m.model().outputShape().toString());
+        m.model().compile(new Adam(), "sparse_categorical_crossentropy", "accuracy");
         Path saved = dir.resolve("squeezenet.fovea");
         ModelFile.save(saved, m.model(), Map.of("source", "onnx"));
         Model back = ModelFile.load(saved).model();

@@ -47,6 +47,9 @@ final class Graph {
     private final Set<String> graphOutputs = new HashSet<>();
     private final Set<NodeProto> absorbed = new HashSet<>();
     private long budget;   // bytes still allowed for constants made by the file
+    private final String firstOutput;
+    /** The node that already gives the first output as a vector (classes,), or -1. */
+    int vectorOutputNode = -1;
 
     Graph(Model model, boolean batchedMode, int opset, String file, TensorDecoder decoder, List<NodeProto> nodes,
           List<String> outputs, long budget) {
@@ -60,6 +63,26 @@ final class Graph {
             for (String in : n.getInputList()) if (!in.isEmpty()) consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
         }
         graphOutputs.addAll(outputs);
+        firstOutput = outputs.isEmpty() ? null : outputs.get(0);
+    }
+
+    /** Whether name is the graph's first output and nothing else reads it. */
+    boolean isOnlyFirstOutput(String name) {
+        return name.equals(firstOutput) && !consumers.containsKey(name);
+    }
+
+    /**
+     * The one axis of a per-example shape larger than 1 (a class axis such as (1, 1, 1000)), or -1
+     * when there are several or none, or the shape is already a vector.
+     */
+    static int singleAxis(int[] perExample) {
+        int axis = -1;
+        for (int i = 0; i < perExample.length; i++) {
+            if (perExample[i] == 1) continue;
+            if (axis >= 0) return -1;
+            axis = i;
+        }
+        return perExample.length > 1 ? axis : -1;
     }
 
     // ---- values ----

@@ -229,6 +229,17 @@ final class MathOps {
             Arrays.sort(fovea);
         }
         int perRank = h.perm().length;
+        int classes = Graph.singleAxis(v.perExample());
+        if (!log && h.batched() && classes >= 0 && g.isOnlyFirstOutput(n.getOutput(0))
+                && fovea[0] <= classes && classes <= fovea[fovea.length - 1]) {
+            // A classifier ending in (N, K, 1, 1) (GlobalAveragePool then Softmax): Fovea's model
+            // outputs (N, K), as predict, evaluate and the trainer's fused softmax loss expect.
+            int flat = g.add(new Reshape(v.perExample()[classes]), v.node());
+            int node = g.add(new ActivationLayer(Activation.SOFTMAX), flat);
+            g.vectorOutputNode = node;
+            g.out(n, 0, Value.dynamic(node, v.dims(), h));
+            return;
+        }
         Layer layer;
         if (!log && fovea.length == 1 && fovea[0] == perRank - 1) {
             layer = new ActivationLayer(Activation.SOFTMAX);   // the trainer fuses a final softmax with the loss

@@ -199,7 +199,14 @@ public final class OnnxImporter {
         OnnxModel.Output first = outputs.get(0);
         if (first.constant() != null) throw new FoveaException(where + ": the first graph output \"" + first.name() + "\" is a constant; there is nothing to run");
         int last = model.nodes().size() - 1;
-        if (first.node() != last || last < 0) {
+        int[] firstPer = first.holding().perExample(first.dims());
+        int classes = Graph.singleAxis(firstPer);
+        if (first.holding().batched() && classes >= 0 && first.node() != g.vectorOutputNode) {
+            // (N, K, 1, 1) and the like: the Fovea model outputs (N, K), the layout classifiers need;
+            // the data order is the same, so the ONNX output is a view of it.
+            int node = model.addNode(new Reshape(firstPer[classes]), first.node());
+            outputs.set(0, new OnnxModel.Output(first.name(), node, first.dims(), first.holding(), null));
+        } else if (first.node() != last || last < 0) {
             // The Fovea model's output is its last node: end with a view of the first graph output.
             int[] per = first.holding().perExample(first.dims());
             int node = model.addNode(new Reshape(per), first.node());
