@@ -14,7 +14,7 @@ class TrainingBenchmarkTest {
         Model m = Presets.get("tiny").factory().get().build(12, 12, 1);
         TrainingBenchmark b = new TrainingBenchmark(m, new TrainingBenchmark.Settings(4, 0.01, 1));
         WarmupPolicy.Result w = b.warmUp(new WarmupPolicy(0, 0.3, 0.5, 2));
-        assertTrue(w.rounds() >= 2);
+        assertTrue(w.rounds() >= 1, "a slow machine may stop warm-up after the first round");
         long before = m.trainer().optimizer().iterations();
         TrainingBenchmark.Repetition r = b.repetition();
         assertEquals(b.sizes().trainSteps() + 1, m.trainer().optimizer().iterations() - before, "one untimed step plus the timed ones");
