@@ -212,6 +212,10 @@ def main():
     print("FLOPs per image of a training step = 3 × forward, forward = Σ Conv2D 2·OH·OW·KH·KW·C·F + Σ Dense 2·I·U "
           "(W1 24.44 MFLOP, W2 37.57 MFLOP); GEMM 2n³. Peak RSS from /usr/bin/time -v of each worker process "
           "(its training, inference and latency phases; training dominates).\n" if flops else "")
+    busiest = max(load_before[0], os.getloadavg()[0])
+    if busiest > os.cpu_count():
+        notes.insert(0, f"The machine was busy with other work (load average up to {busiest:.1f} on {os.cpu_count()} cores): "
+                        f"both sides were slowed unevenly from one repetition to the next; trust the per-pair ratio ranges, not two digits.")
     for n in notes:
         print(f"- {n}")
     print(f"\nRaw results: {out_dir}; run took {elapsed:.0f} s.")

@@ -13,9 +13,9 @@ Mirrors Fovea's TrainingBenchmark (fovea-core dev.fovea.train) step for step:
             torch.inference_mode(), softmax included (Fovea's forward ends in softmax)
   latency   the same with one image; the window's mean
 Warm-up: rounds of the three until two consecutive rounds agree within the tolerance on every
-metric, after >= 3 rounds and >= --warmup-min seconds, at most --warmup-max seconds. Window
-lengths are calibrated during warm-up (training about --rep-seconds, the others half) and then
-held fixed. Medians and numpy-"linear" quartiles over the repetitions.
+metric, after >= 3 rounds and >= --warmup-min seconds; at most --warmup-max seconds, but never
+fewer than 3 rounds. Window lengths are calibrated during warm-up (training about --rep-seconds,
+the others half) and then held fixed. Medians and numpy-"linear" quartiles over the repetitions.
 
 For PyTorch at its best on CPU, run it as bench/compare-pytorch.sh does: OpenBLAS as the system
 BLAS, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE=SKYLAKEX, tcmalloc preloaded. Tensors are
@@ -100,7 +100,7 @@ def warm_up(round_fn):
             abs(a - b) <= ARGS.warmup_tolerance * max(abs(a), abs(b)) for a, b in zip(previous, current))
         if stable and rounds >= 3 and seconds >= ARGS.warmup_min:
             return rounds, seconds, True
-        if seconds >= ARGS.warmup_max:
+        if seconds >= ARGS.warmup_max and rounds >= 3:
             return rounds, seconds, False
         previous = current
 
@@ -306,7 +306,7 @@ def run(workload):
     rounds, seconds, stable = workload.warm_up()
     warmup = {"rounds": rounds, "seconds": seconds, "stable": stable,
               "rule": f"until two consecutive rounds agree within {ARGS.warmup_tolerance * 100:.0f}% on every metric, "
-                      f"after >= 3 rounds and >= {ARGS.warmup_min} s; at most {ARGS.warmup_max} s"}
+                      f"after >= 3 rounds and >= {ARGS.warmup_min} s; at most {ARGS.warmup_max} s but at least 3 rounds"}
     report = dict(workload.config())
     if ARGS.driven:
         emit({"event": "ready", **report, "warmup": warmup, "windows": workload.windows()})

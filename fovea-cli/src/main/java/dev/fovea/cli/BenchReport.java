@@ -47,8 +47,8 @@ final class BenchReport {
         w.put("rounds", r.rounds());
         w.put("seconds", r.seconds());
         w.put("stable", r.stable());
-        w.put("rule", String.format(Locale.ROOT, "until two consecutive rounds agree within %.0f%% on every metric, after >= %d rounds and >= %s s; at most %s s",
-                policy.tolerance() * 100, policy.minRounds(), policy.minSeconds(), policy.maxSeconds()));
+        w.put("rule", String.format(Locale.ROOT, "until two consecutive rounds agree within %.0f%% on every metric, after >= %d rounds and >= %s s; at most %s s but at least %d rounds",
+                policy.tolerance() * 100, policy.minRounds(), policy.minSeconds(), policy.maxSeconds(), policy.minRounds()));
         return w;
     }
 

@@ -4,7 +4,9 @@ package dev.fovea.train;
  * When a benchmark has warmed up: rounds of the measured work are repeated until the JIT has
  * settled, judged by the last two rounds agreeing within {@code tolerance} (relative) on every
  * metric, after at least {@code minRounds} rounds and {@code minSeconds}; a noisy machine stops
- * it at {@code maxSeconds}, and the result says it was not stable.
+ * it at {@code maxSeconds}, and the result says it was not stable. Even then it runs
+ * {@code minRounds} rounds: the first round of a cold JVM (Vector API code still interpreted) can
+ * take longer than the limit, and window sizes calibrated from it alone would be far too small.
  */
 public record WarmupPolicy(double minSeconds, double maxSeconds, double tolerance, int minRounds) {
     /** 2 to 20 seconds, 5%, at least 3 rounds. */
@@ -37,7 +39,7 @@ public record WarmupPolicy(double minSeconds, double maxSeconds, double toleranc
             double seconds = (System.nanoTime() - start) / 1e9;
             boolean stable = previous != null && agree(previous, current);
             if (stable && rounds >= minRounds && seconds >= minSeconds) return new Result(rounds, seconds, true);
-            if (seconds >= maxSeconds) return new Result(rounds, seconds, false);
+            if (seconds >= maxSeconds && rounds >= minRounds) return new Result(rounds, seconds, false);
             previous = current;
         }
     }

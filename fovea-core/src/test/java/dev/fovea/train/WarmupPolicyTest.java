@@ -29,6 +29,15 @@ class WarmupPolicyTest {
     }
 
     @Test
+    void runsTheMinimumRoundsEvenPastTheTimeLimit() {
+        WarmupPolicy.Result r = new WarmupPolicy(0, 0.001, 0.05, 3).run(() -> {
+            sleep();
+            return new double[] {1};
+        });
+        assertEquals(3, r.rounds());
+    }
+
+    @Test
     void refusesRulesThatCannotWork() {
         assertThrows(IllegalArgumentException.class, () -> new WarmupPolicy(5, 1, 0.05, 3));
         assertThrows(IllegalArgumentException.class, () -> new WarmupPolicy(0, 1, 0, 3));
