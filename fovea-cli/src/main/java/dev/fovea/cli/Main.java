@@ -9,14 +9,15 @@ import java.io.PrintWriter;
 /** The {@code fovea} command: train, evaluate, predict and summarise CNNs. */
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Convolutional neural networks on the JVM: define, train, evaluate and predict.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                VisualizeCommand.class, ServeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, bench)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench)");
     }
 
     public static void main(String[] args) {
