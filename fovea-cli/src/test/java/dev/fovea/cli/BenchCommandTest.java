@@ -2,6 +2,9 @@ package dev.fovea.cli;
 
 import dev.fovea.io.Json;
 import dev.fovea.io.JsonObject;
+import dev.fovea.tensor.Parallel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -14,7 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchCommandTest {
     private static final String[] QUICK = {"--repetitions", "2", "--rep-seconds", "0.01", "--warmup-min", "0", "--warmup-max", "0.2", "--threads", "1"};
 
+    private static int threadsBefore;
+
     record Run(int code, String out, String err) {}
+
+    // --threads resizes the one shared pool; give the other tests in this JVM theirs back.
+    @BeforeAll static void rememberThreads() { threadsBefore = Parallel.threads(); }
+
+    @AfterAll static void restoreThreads() { Parallel.setThreads(threadsBefore); }
 
     static Run fovea(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
