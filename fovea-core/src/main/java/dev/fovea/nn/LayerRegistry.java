@@ -14,7 +14,8 @@ import java.util.Set;
 public final class LayerRegistry {
     /** Every class name {@link #create} accepts. */
     public static final List<String> CLASS_NAMES = List.of(
-            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add");
+            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add",
+            "Rescaling", "Normalization", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomErasing");
 
     private static final Set<String> CONV_KEYS = Set.of("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
     private static final Set<String> POOL_KEYS = Set.of("pool_size", "strides", "padding");
@@ -52,6 +53,13 @@ public final class LayerRegistry {
                 new LayerConfigReader(config, at, Set.of());
                 yield new Add();
             }
+            case "Rescaling" -> Rescaling.fromConfig(config, at);
+            case "Normalization" -> Normalization.fromConfig(config, at);
+            case "RandomFlip" -> RandomFlip.fromConfig(config, at);
+            case "RandomTranslation" -> RandomTranslation.fromConfig(config, at);
+            case "RandomRotation" -> RandomRotation.fromConfig(config, at);
+            case "RandomZoom" -> RandomZoom.fromConfig(config, at);
+            case "RandomErasing" -> RandomErasing.fromConfig(config, at);
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"; accepted: "
                     + String.join(", ", CLASS_NAMES));
         };
