@@ -3,17 +3,21 @@ package dev.fovea.cli;
 import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.TrainTest;
+import dev.fovea.io.Checkpoint;
 import dev.fovea.io.Json;
+import dev.fovea.io.ModelCheckpoint;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Model;
 import dev.fovea.nn.Presets;
-import dev.fovea.optim.Adam;
 import dev.fovea.optim.Optimizer;
-import dev.fovea.optim.SGD;
+import dev.fovea.tensor.Shape;
 import dev.fovea.train.Callback;
+import dev.fovea.train.CsvLogger;
+import dev.fovea.train.EarlyStopping;
 import dev.fovea.train.FitOptions;
 import dev.fovea.train.History;
 import dev.fovea.train.ProgressBar;
+import dev.fovea.train.TrainingState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fovea train}: fit a model on a data set, evaluate it on the test split, save it. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a CNN, report its test accuracy and save it as a .fovea file.",
                 "Defaults: the course-notes model on the Fashion-MNIST subset embedded in Fovea."})
 final class TrainCommand implements Callable<Integer> {
@@ -48,23 +52,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default: the preset's recipe).")
     Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam or sgd (default: the preset's recipe).")
-    String optimizer;
+    @Mixin OptimizerOptions optimization;
 
-    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR", description = "Learning rate (default: the preset's recipe).")
-    Double learningRate;
+    @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Cross-entropy label smoothing (default: the recipe's).")
+    Double labelSmoothing;
 
-    @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
+    @Option(names = "--l2", defaultValue = "0", paramLabel = "LAMBDA", description = "L2 penalty on kernels (default: ${DEFAULT-VALUE}).")
+    double l2;
 
-    @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
-    boolean nesterov;
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Stop when val_loss has not improved for this many epochs, restoring the best weights.")
+    Integer patience;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of weights, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE", description = "Where to save the trained model (default: MODEL.fovea in the current directory).")
     Path output;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Write a resumable checkpoint (weights, optimizer, data cursor) after every epoch.")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in a checkpoint, bit-identically (same --data, --epochs and --batch-size).")
+    Path resume;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write per-epoch metrics to a CSV file.")
+    Path csv;
 
     @Mixin CommonOptions common;
 
@@ -73,39 +85,68 @@ final class TrainCommand implements Callable<Integer> {
         DataSource source = DataSources.resolve(data);
         common.err().println("fovea: loading " + source.description());
         TrainTest tt = source.load();
-        var shape = inputShape == null ? tt.train().imageShape() : InputShapes.parse(inputShape);
+        Shape shape = inputShape == null ? tt.train().imageShape() : InputShapes.parse(inputShape);
         if (!shape.equals(tt.train().imageShape())) {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + tt.train().imageShape());
         }
         Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe("adam", 0.001, 5, 64);
-        ModelSource.Resolved resolved = model.endsWith(".fovea") ? ModelSource.resolve(model, shape) : resolveSeeded(shape);
-        Model m = resolved.model();
+        int e = epochs != null ? epochs : recipe.epochs();
+        int b = batchSize != null ? batchSize : recipe.batchSize();
+
+        Model m;
+        Optimizer opt;
+        TrainingState resumeState = null;
+        String description;
+        if (resume != null) {
+            Checkpoint.Restored r = Checkpoint.load(resume);
+            m = r.model();
+            opt = r.optimizer();
+            resumeState = r.state();
+            description = "checkpoint " + resume + " (step " + resumeState.globalStep() + ")";
+        } else {
+            ModelSource.Resolved resolved = resolveSeeded(shape);
+            m = resolved.model();
+            opt = optimization.optimizer(recipe);
+            description = resolved.description();
+        }
+        if (!m.inputShape().equals(shape)) throw new CliException(description + " takes input " + m.inputShape() + ", the data has " + shape);
         int classes = m.outputShape().dim(0);
         if (classes != tt.train().numClasses()) {
             throw new CliException("model " + model + " predicts " + classes + " classes but the data has " + tt.train().numClasses());
         }
         m.classNames(tt.train().classNames());
-        Optimizer opt = optimizer(recipe);
         m.compile(opt, "sparse_categorical_crossentropy", "accuracy");
-        int e = epochs != null ? epochs : recipe.epochs();
-        int b = batchSize != null ? batchSize : recipe.batchSize();
-        EpochTimer timer = new EpochTimer();
-        common.err().printf(Locale.ROOT, "fovea: training %s (%,d parameters) on %,d images for %d epochs, batch %d, %s lr %s, seed %d%n",
-                resolved.description(), m.parameterCount(), tt.train().size(), e, b, opt.className(), opt.learningRate(), seed);
-        long start = System.nanoTime();
-        History h = m.fit(tt.train().images(), tt.train().labels(), FitOptions.epochs(e).batchSize(b).seed(seed)
+        Map<String, Object> provenance = Provenance.of(seed, source, tt, m, opt, e, b);
+
+        FitOptions fit = FitOptions.epochs(e).batchSize(b).seed(seed)
                 .validationData(tt.test().images(), tt.test().labels())
-                .callbacks(progress(), timer));
+                .labelSmoothing(labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing())
+                .l2(l2);
+        int stepsPerEpoch = (tt.train().size() + b - 1) / b;
+        var schedule = optimization.schedule(recipe, opt.learningRate(), e, stepsPerEpoch);
+        if (schedule != null) fit.schedule(schedule);
+        if (resumeState != null) fit.resume(resumeState);
+        EpochTimer timer = new EpochTimer();
+        List<Callback> callbacks = new ArrayList<>(List.of(progress(), timer));
+        if (patience != null) callbacks.add(new EarlyStopping("val_loss", patience, 0, true));
+        if (checkpoint != null) callbacks.add(new ModelCheckpoint(checkpoint, "val_loss", false, true, provenance));
+        if (csv != null) callbacks.add(new CsvLogger(csv));
+        fit.callbacks(callbacks.toArray(Callback[]::new));
+
+        common.err().printf(Locale.ROOT, "fovea: training %s (%,d parameters) on %,d images for %d epochs, batch %d, %s lr %s%s, seed %d%n",
+                description, m.parameterCount(), tt.train().size(), e, b, opt.className(), opt.learningRate(),
+                schedule == null ? "" : " (" + schedule.config().get("class_name") + ")", seed);
+        long start = System.nanoTime();
+        History h = m.fit(tt.train().images(), tt.train().labels(), fit);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> test = m.evaluate(tt.test().images(), tt.test().labels());
         Path out = output != null ? output : Path.of(fileStem() + ".fovea");
-        Map<String, Object> provenance = Provenance.of(seed, source, tt, m, opt, e, b);
         ModelFile.save(out, m, provenance);
         report(h, test, trainSeconds, timer.seconds, out, source);
         return 0;
     }
 
-    private ModelSource.Resolved resolveSeeded(dev.fovea.tensor.Shape shape) {
+    private ModelSource.Resolved resolveSeeded(Shape shape) {
         if (Presets.exists(model)) {
             Model m = Presets.get(model).factory().get();
             m.seed(seed).build(shape);
@@ -114,23 +155,13 @@ final class TrainCommand implements Callable<Integer> {
         return ModelSource.resolve(model, shape);
     }
 
-    private Optimizer optimizer(Presets.Recipe recipe) {
-        String name = optimizer != null ? optimizer : recipe.optimizer();
-        double lr = learningRate != null ? learningRate : (optimizer == null ? recipe.learningRate() : (name.equals("sgd") ? 0.01 : 0.001));
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "adam" -> new Adam(lr);
-            case "sgd" -> new SGD(lr, momentum, nesterov);
-            default -> throw new CliException("--optimizer must be adam or sgd, got \"" + name + "\"");
-        };
-    }
-
     private Callback progress() {
         var console = System.console();
         return new ProgressBar(common.err(), console != null && console.isTerminal(), 30);
     }
 
     private String fileStem() {
-        String base = Path.of(model).getFileName().toString();
+        String base = Path.of(resume != null ? resume.toString() : model).getFileName().toString();
         int dot = base.lastIndexOf('.');
         return dot > 0 ? base.substring(0, dot) : base;
     }
@@ -150,14 +181,14 @@ final class TrainCommand implements Callable<Integer> {
             common.out().println(Json.writePretty(r));
         } else {
             common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; trained in %.1f s (%.1f s per epoch); saved %s%n",
-                    test.get("accuracy"), test.get("loss"), trainSeconds, trainSeconds / Math.max(1, h.epochs().size()), out);
+                    test.get("accuracy"), test.get("loss"), trainSeconds, trainSeconds / Math.max(1, epochSeconds.size()), out);
         }
     }
 
     /** Wall time of each epoch, training and validation included. */
     private static final class EpochTimer implements Callback {
         final List<Double> seconds = new ArrayList<>();
-        private long start;
+        private long start = System.nanoTime();
 
         @Override public void onEpochBegin(int epoch) { start = System.nanoTime(); }
 

@@ -117,6 +117,21 @@ class CliTest {
     }
 
     @Test
+    void checkpointThenResume() {
+        Path ckpt = dir.resolve("run.ckpt.fovea");
+        Run first = fovea("train", "--model", "tiny", "--epochs", "1", "--checkpoint", ckpt.toString(), "-o", dir.resolve("a.fovea").toString(), "--json");
+        assertEquals(0, first.code(), first.err());
+        Run resumed = fovea("train", "--resume", ckpt.toString(), "--epochs", "2", "-o", dir.resolve("b.fovea").toString(), "--json");
+        assertEquals(0, resumed.code(), resumed.err());
+        JsonObject j = Json.parseObject(resumed.out(), "resumed");
+        assertEquals(2, j.requireInt("epochs"), "the history holds the checkpointed epoch and the new one");
+        assertTrue(resumed.err().contains("checkpoint"), resumed.err());
+        Run plain = fovea("train", "--resume", trained.toString(), "--epochs", "2");
+        assertEquals(1, plain.code());
+        assertTrue(plain.err().contains("not a checkpoint"), plain.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : List.of("train", "evaluate", "predict", "summary")) {
             Run r = fovea(c, "--help");

@@ -29,14 +29,23 @@ public final class ModelFile {
     private ModelFile() {}
 
     public static void save(Path file, Model model, Map<String, Object> provenance) {
+        ModelArchive.write(file, contents(model, provenance));
+    }
+
+    /** model.json and weights.safetensors of a model, ready to write (checkpoints add entries). */
+    static ArchiveContents contents(Model model, Map<String, Object> provenance) {
         if (!model.isBuilt()) throw new FoveaException("cannot save model " + model.name() + ": it is not built");
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) weights.put(p.name(), p.value());
-        ModelArchive.write(file, ModelJson.write(model, provenance), weights);
+        return ArchiveContents.of(ModelJson.write(model, provenance), weights);
     }
 
     public static Saved load(Path file) {
-        ArchiveContents contents = ModelArchive.read(file);
+        return fromContents(ModelArchive.read(file), file);
+    }
+
+    /** The model of an archive already read (a model file or a checkpoint). */
+    static Saved fromContents(ArchiveContents contents, Path file) {
         String where = file + ": model.json";
         ModelJson.Parsed parsed = ModelJson.read(contents.modelJson(), where);
         Model model = parsed.model();

@@ -5,6 +5,7 @@ import dev.fovea.ops.ReluOp;
 import dev.fovea.ops.SigmoidOp;
 import dev.fovea.ops.SoftmaxOp;
 import dev.fovea.ops.TanhOp;
+import dev.fovea.tensor.Parallel;
 
 import java.util.Locale;
 
@@ -27,11 +28,14 @@ public enum Activation {
 
     public String keras() { return name().toLowerCase(Locale.ROOT); }
 
-    /** y = f(z) over size elements whose last axis has length lastDim. y may alias z except for LINEAR handled by callers. */
+    /** Elements per parallel chunk of the element-wise activations (below it, threads cost more than they save). */
+    private static final int GRAIN = 1 << 15;
+
+    /** y = f(z) over size elements whose last axis has length lastDim. */
     void forward(float[] y, float[] z, int size, int lastDim) {
         switch (this) {
             case LINEAR -> System.arraycopy(z, 0, y, 0, size);
-            case RELU -> ReluOp.forward(y, z, size);
+            case RELU -> Parallel.forRange(size, GRAIN, (a, b) -> ReluOp.forward(y, z, a, b));
             case SIGMOID -> SigmoidOp.forward(y, z, size);
             case TANH -> TanhOp.forward(y, z, size);
             case SOFTMAX -> SoftmaxOp.forward(y, z, size / lastDim, lastDim);
@@ -42,7 +46,7 @@ public enum Activation {
     void backward(float[] dz, float[] dy, float[] y, int size, int lastDim) {
         switch (this) {
             case LINEAR -> System.arraycopy(dy, 0, dz, 0, size);
-            case RELU -> ReluOp.backward(dz, dy, y, size);
+            case RELU -> Parallel.forRange(size, GRAIN, (a, b) -> ReluOp.backward(dz, dy, y, a, b));
             case SIGMOID -> SigmoidOp.backward(dz, dy, y, size);
             case TANH -> TanhOp.backward(dz, dy, y, size);
             case SOFTMAX -> SoftmaxOp.backward(dz, dy, y, size / lastDim, lastDim);

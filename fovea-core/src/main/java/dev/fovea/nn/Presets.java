@@ -14,8 +14,19 @@ public final class Presets {
     /** A named architecture and the training recipe it is known to do well with. */
     public record Preset(String name, String description, Supplier<Sequential> factory, Recipe recipe) {}
 
-    /** Defaults of {@code fovea train} for a preset; every one can be overridden on the command line. */
-    public record Recipe(String optimizer, double learningRate, int epochs, int batchSize) {}
+    /**
+     * Defaults of {@code fovea train} for a preset; every one can be overridden on the command line.
+     *
+     * @param schedule       constant, step, cosine or one-cycle
+     * @param weightDecay    AdamW's decoupled weight decay (0 for other optimizers)
+     * @param labelSmoothing cross-entropy label smoothing
+     */
+    public record Recipe(String optimizer, double learningRate, int epochs, int batchSize, String schedule,
+                         double weightDecay, double labelSmoothing) {
+        public Recipe(String optimizer, double learningRate, int epochs, int batchSize) {
+            this(optimizer, learningRate, epochs, batchSize, "constant", 0, 0);
+        }
+    }
 
     static {
         add(new Preset("notes", "the course-notes CNN: Conv2D 32/3 relu, MaxPool 2/2, Conv2D 64/3 relu, MaxPool 2/2, Flatten, Dense 1024 relu, Dense 10 softmax",

@@ -14,11 +14,11 @@ public final class AvgPool2DOp {
         Parallel.forRange(n, 1, (from, to) -> {
             for (int b = from; b < to; b++) {
                 for (int oy = 0; oy < g.outH(); oy++) {
-                    int y0 = Math.max(0, oy * g.strideH() - g.padTop());
-                    int y1 = Math.min(g.inH(), oy * g.strideH() - g.padTop() + g.kH());
+                    int y0 = g.rowStart(oy);
+                    int y1 = g.rowEnd(oy);
                     for (int ox = 0; ox < g.outW(); ox++) {
-                        int x0 = Math.max(0, ox * g.strideW() - g.padLeft());
-                        int x1 = Math.min(g.inW(), ox * g.strideW() - g.padLeft() + g.kW());
+                        int x0 = g.colStart(ox);
+                        int x1 = g.colEnd(ox);
                         int o = ((b * g.outH() + oy) * g.outW() + ox) * c;
                         float inv = 1f / ((y1 - y0) * (x1 - x0));
                         java.util.Arrays.fill(out, o, o + c, 0f);
@@ -42,11 +42,11 @@ public final class AvgPool2DOp {
             java.util.Arrays.fill(dx, from * imageIn, to * imageIn, 0f);
             for (int b = from; b < to; b++) {
                 for (int oy = 0; oy < g.outH(); oy++) {
-                    int y0 = Math.max(0, oy * g.strideH() - g.padTop());
-                    int y1 = Math.min(g.inH(), oy * g.strideH() - g.padTop() + g.kH());
+                    int y0 = g.rowStart(oy);
+                    int y1 = g.rowEnd(oy);
                     for (int ox = 0; ox < g.outW(); ox++) {
-                        int x0 = Math.max(0, ox * g.strideW() - g.padLeft());
-                        int x1 = Math.min(g.inW(), ox * g.strideW() - g.padLeft() + g.kW());
+                        int x0 = g.colStart(ox);
+                        int x1 = g.colEnd(ox);
                         int o = ((b * g.outH() + oy) * g.outW() + ox) * c;
                         float inv = 1f / ((y1 - y0) * (x1 - x0));
                         for (int iy = y0; iy < y1; iy++) {

@@ -4,7 +4,8 @@ import dev.fovea.ops.gemm.Gemm;
 
 /**
  * 2-D convolution, NHWC input and HWIO kernel (Keras layouts), forward and backward side by side.
- * Lowered to GEMM via {@link Im2Col}: out (N*OH*OW, F) = col (N*OH*OW, KH*KW*C) · kernel (KH*KW*C, F).
+ * Lowered to GEMM via {@link Im2Col}: out (N*OH*OW, F) = col (N*OH*OW, KH*KW*C) · kernel (KH*KW*C, F);
+ * filters with few taps (the first layer) use {@link DirectConv2D} instead, which lowers nothing.
  * The column matrix built by forward is kept for the kernel gradient, so one instance serves one
  * layer and forward must precede its backward. Buffers grow once and are reused (no per-step
  * allocation at a fixed batch size).
@@ -13,6 +14,8 @@ public final class Conv2DOp {
     private float[] col = new float[0];   // (N*OH*OW, KH*KW*C) from the last forward
     private float[] dCol = new float[0];  // same shape, for the input gradient
     private final ColumnSums biasGrad = new ColumnSums();
+    private final DirectConv2D direct = new DirectConv2D();
+    private float[] lastInput;            // x of the last forward, for the direct kernel gradient
 
     /**
      * out (N, OH, OW, F) = x (N, H, W, C) * kernel (KH, KW, C, F) + bias (F); bias may be null.
@@ -20,6 +23,11 @@ public final class Conv2DOp {
     public void forward(float[] out, float[] x, float[] kernel, float[] bias, int n, int c, int f, WindowGeometry g) {
         int m = n * g.outH() * g.outW();
         int k = g.kH() * g.kW() * c;
+        if (k <= DirectConv2D.MAX_TAPS) {
+            lastInput = x;
+            direct.forward(out, x, kernel, bias, n, c, f, g);
+            return;
+        }
         col = ensure(col, m * k);
         Im2Col.lower(col, x, n, c, g);
         if (bias != null) {
@@ -37,10 +45,14 @@ public final class Conv2DOp {
                          int n, int c, int f, WindowGeometry g) {
         int m = n * g.outH() * g.outW();
         int k = g.kH() * g.kW() * c;
-        if (col.length < m * k) throw new IllegalStateException("Conv2DOp.backward called before forward at this batch size");
-        // dKernel (K, F) += colᵀ (K, M) · dy (M, F)
-        Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, 1f, dKernel, 0, f);
-        if (dBias != null) biasGrad.accumulate(dBias, dy, m, f);
+        if (k <= DirectConv2D.MAX_TAPS) {
+            direct.backwardKernel(dKernel, dBias, dy, lastInput, n, c, f, g);
+        } else {
+            if (col.length < m * k) throw new IllegalStateException("Conv2DOp.backward called before forward at this batch size");
+            // dKernel (K, F) += colᵀ (K, M) · dy (M, F)
+            Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, 1f, dKernel, 0, f);
+            if (dBias != null) biasGrad.accumulate(dBias, dy, m, f);
+        }
         if (dx != null) {
             dCol = ensure(dCol, m * k);
             // dCol (M, K) = dy (M, F) · kernelᵀ (F, K)

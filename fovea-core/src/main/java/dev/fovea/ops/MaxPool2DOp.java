@@ -18,11 +18,11 @@ public final class MaxPool2DOp {
         Parallel.forRange(n, 1, (from, to) -> {
             for (int b = from; b < to; b++) {
                 for (int oy = 0; oy < g.outH(); oy++) {
-                    int y0 = Math.max(0, oy * g.strideH() - g.padTop());
-                    int y1 = Math.min(g.inH(), oy * g.strideH() - g.padTop() + g.kH());
+                    int y0 = g.rowStart(oy);
+                    int y1 = g.rowEnd(oy);
                     for (int ox = 0; ox < g.outW(); ox++) {
-                        int x0 = Math.max(0, ox * g.strideW() - g.padLeft());
-                        int x1 = Math.min(g.inW(), ox * g.strideW() - g.padLeft() + g.kW());
+                        int x0 = g.colStart(ox);
+                        int x1 = g.colEnd(ox);
                         int o = ((b * g.outH() + oy) * g.outW() + ox) * c;
                         int first = ((b * g.inH() + y0) * g.inW() + x0) * c;
                         for (int ch = 0; ch < c; ch++) {

@@ -1,15 +1,40 @@
 package dev.fovea.ops;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /** ReLU, max(0, x) (Nair and Hinton, 2010). Any shape; the gradient at exactly 0 is taken as 0, as PyTorch. */
 public final class ReluOp {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private ReluOp() {}
 
     public static void forward(float[] y, float[] x, int size) {
-        for (int i = 0; i < size; i++) y[i] = Math.max(0f, x[i]);
+        forward(y, x, 0, size);
+    }
+
+    /** Elements [from, to) only, so callers can split the work over threads. */
+    public static void forward(float[] y, float[] x, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] = Math.max(0f, x[i]);
     }
 
     /** dx = dy where the output was positive, else 0 (y is the forward output; dx may alias dy). */
     public static void backward(float[] dx, float[] dy, float[] y, int size) {
-        for (int i = 0; i < size; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        backward(dx, dy, y, 0, size);
+    }
+
+    public static void backward(float[] dx, float[] dy, float[] y, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            var positive = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, i), positive).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 }

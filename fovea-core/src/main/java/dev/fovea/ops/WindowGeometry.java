@@ -49,5 +49,17 @@ public record WindowGeometry(int inH, int inW, int kH, int kW, int strideH, int 
         return new WindowGeometry(inH, inW, kH, kW, strideH, strideW, padTop, padLeft, outH, outW);
     }
 
+    /** First input row under output row oy's window, clipped to the input (padding rows skipped). */
+    public int rowStart(int oy) { return Math.max(0, oy * strideH - padTop); }
+
+    /** One past the last input row under output row oy's window, clipped to the input. */
+    public int rowEnd(int oy) { return Math.min(inH, oy * strideH - padTop + kH); }
+
+    /** First input column under output column ox's window, clipped to the input. */
+    public int colStart(int ox) { return Math.max(0, ox * strideW - padLeft); }
+
+    /** One past the last input column under output column ox's window, clipped to the input. */
+    public int colEnd(int ox) { return Math.min(inW, ox * strideW - padLeft + kW); }
+
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
 }

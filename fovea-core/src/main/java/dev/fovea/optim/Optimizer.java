@@ -47,6 +47,35 @@ public abstract class Optimizer {
 
     public long iterations() { return iterations; }
 
+    /**
+     * The state arrays of every parameter bound so far, in parameter order (for checkpoints);
+     * empty before the first step.
+     */
+    public List<float[][]> state() { return java.util.Collections.unmodifiableList(state); }
+
+    /**
+     * Restores a checkpoint: binds to params and copies their state slots and the step count, so
+     * the next step is exactly the one an uninterrupted run would take.
+     */
+    public void restore(List<Parameter> params, List<float[][]> slots, long steps) {
+        bound = null;
+        state.clear();
+        bind(params);
+        if (slots.size() != params.size()) throw new FoveaException(className() + ": checkpoint has state for " + slots.size() + " parameters, the model has " + params.size());
+        for (int i = 0; i < params.size(); i++) {
+            float[][] dst = state.get(i), src = slots.get(i);
+            if (src.length != dst.length) throw new FoveaException(className() + ": checkpoint has " + src.length + " state slots for " + params.get(i).name() + ", expected " + dst.length);
+            for (int s = 0; s < dst.length; s++) {
+                if (src[s].length != dst[s].length) throw new FoveaException(className() + ": checkpoint state of " + params.get(i).name() + " has " + src[s].length + " values, expected " + dst[s].length);
+                System.arraycopy(src[s], 0, dst[s], 0, dst[s].length);
+            }
+        }
+        iterations = steps;
+    }
+
+    /** Names of the state slots, e.g. ["m", "v"] for Adam; used as tensor names in checkpoints. */
+    public int slotsPerParameter() { return stateSlots(); }
+
     /** Elements per parallel chunk: large layers (a 1600x1024 kernel) split over the cores, small ones stay inline. */
     private static final int GRAIN = 1 << 16;
 
@@ -81,7 +110,9 @@ public abstract class Optimizer {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "sgd" -> new SGD(0.01);
             case "adam" -> new Adam(0.001);
-            default -> throw new FoveaException("unknown optimizer \"" + name + "\"; accepted: sgd, adam");
+            case "adamw" -> new AdamW(0.001, 0.004);
+            case "rmsprop" -> new RMSprop(0.001);
+            default -> throw new FoveaException("unknown optimizer \"" + name + "\"; accepted: sgd, adam, adamw, rmsprop");
         };
     }
 }

@@ -4,6 +4,9 @@ import java.util.Map;
 
 /** Hooks into {@code fit}, as Keras callbacks. Logs map metric names ("loss", "accuracy", "val_loss", ...) to values. */
 public interface Callback {
+    /** Called first, with the trainer running the fit (its model, optimizer, stopTraining()). */
+    default void setTrainer(Trainer trainer) {}
+
     /** Called once before the first epoch. */
     default void onTrainBegin(int epochs, int examples, int batchSize) {}
 

@@ -1,15 +1,18 @@
 package dev.fovea.train;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Activation;
 import dev.fovea.nn.ActivatedLayer;
+import dev.fovea.nn.Activation;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Model;
+import dev.fovea.nn.Parameter;
 import dev.fovea.ops.SoftmaxCrossEntropyOp;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Buffer;
+import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +23,10 @@ import java.util.SplittableRandom;
  * Fits, evaluates and predicts with a compiled model: loss sparse categorical cross-entropy,
  * metric accuracy. When the output layer ends in softmax, the loss is computed from its logits
  * (fused softmax cross-entropy), as Keras does, so training never takes log of a rounded-off 0.
+ *
+ * <p>Every step's randomness comes from a generator seeded by (run seed, global step), and every
+ * epoch's order from (run seed, epoch): a run's state between steps is just {@link TrainingState},
+ * so checkpoints resume bit-identically.
  */
 public final class Trainer {
     /** The loss Fovea supports today, by its Keras name. */
@@ -32,6 +39,9 @@ public final class Trainer {
     private final List<String> metrics;
     private final Buffer probsBuf = new Buffer();
     private final Buffer gradBuf = new Buffer();
+    private float[] exampleWeights = new float[0];
+    private volatile boolean stopRequested;
+    private TrainingState state;
 
     public Trainer(Model model, Optimizer optimizer, String loss, List<String> metrics) {
         this.model = model;
@@ -46,6 +56,9 @@ public final class Trainer {
             if (!m.equals("accuracy")) throw new FoveaException("unknown metric \"" + m + "\"; accepted: accuracy");
         }
         this.metrics = List.copyOf(metrics);
+        if (model.outputShape().rank() != 1) {
+            throw new FoveaException("classification needs a model output (classes,), got " + model.outputShape());
+        }
         boolean softmaxOut = model.outputLayer().activation() == Activation.SOFTMAX;
         if (!fromLogits && !softmaxOut) {
             throw new FoveaException("loss " + SPARSE_CCE + " expects probabilities, but output layer "
@@ -57,15 +70,31 @@ public final class Trainer {
                     + "probabilities, not logits: use loss " + SPARSE_CCE);
         }
         this.fusedSoftmax = softmaxOut;
-        if (model.outputShape().rank() != 1) {
-            throw new FoveaException("classification needs a model output (classes,), got " + model.outputShape());
-        }
     }
 
+    public Model model() { return model; }
     public Optimizer optimizer() { return optimizer; }
+
+    /** Asks fit to stop after the current step (as Keras's model.stop_training). */
+    public void stopTraining() { stopRequested = true; }
+
+    /** The state after the last completed step of the run in progress (or the last run). */
+    public TrainingState state() { return state; }
 
     public History fit(Tensor x, int[] y, FitOptions o) {
         checkData(x, y, "training data");
+        if (o.validationSplit > 0) {
+            // Keras: the last fraction of the data, before any shuffling, is held out.
+            int n = y.length;
+            int hold = (int) Math.round(n * o.validationSplit);
+            if (hold < 1 || hold >= n) throw new FoveaException("validation split " + o.validationSplit + " of " + n + " examples leaves nothing to train or validate on");
+            int per = x.shape().dropBatch().size();
+            Shape ex = x.shape().dropBatch();
+            Tensor trainX = new Tensor(ex.withBatch(n - hold), java.util.Arrays.copyOf(x.data(), (n - hold) * per));
+            Tensor valX = new Tensor(ex.withBatch(hold), java.util.Arrays.copyOfRange(x.data(), (n - hold) * per, n * per));
+            o.validationData(valX, java.util.Arrays.copyOfRange(y, n - hold, n));
+            return fit(new InMemoryData(trainX, java.util.Arrays.copyOf(y, n - hold)), o);
+        }
         return fit(new InMemoryData(x, y), o);
     }
 
@@ -76,50 +105,99 @@ public final class Trainer {
                     + " takes " + model.inputShape());
         }
         if (o.validationX != null) checkData(o.validationX, o.validationY, "validation data");
-        int n = data.size();
-        long seed = o.seed != null ? o.seed : model.seed();
-        ForwardContext ctx = ForwardContext.training(new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
-        History history = new History();
-        for (Callback c : o.callbacks) c.onTrainBegin(o.epochs, n, o.batchSize);
-        Map<String, Double> running = new LinkedHashMap<>();
         int classes = model.outputShape().dim(0);
-        for (int epoch = 0; epoch < o.epochs; epoch++) {
-            for (Callback c : o.callbacks) c.onEpochBegin(epoch);
-            double lossSum = 0;
-            long correct = 0;
-            int seen = 0;
-            try (BatchIterator it = data.batches(seed, epoch, o.batchSize, o.shuffle, 0)) {
+        if (o.classWeights != null && o.classWeights.length != classes) {
+            throw new FoveaException("class weights: " + o.classWeights.length + " given for " + classes + " classes");
+        }
+        long seed = o.resume != null ? o.resume.seed() : (o.seed != null ? o.seed : model.seed());
+        state = o.resume != null ? o.resume : TrainingState.start(seed);
+        stopRequested = false;
+        History history = new History();
+        for (Map<String, Double> logs : state.history()) history.add(logs);
+        for (Callback c : o.callbacks) c.setTrainer(this);
+        for (Callback c : o.callbacks) c.onTrainBegin(o.epochs, data.size(), o.batchSize);
+        Map<String, Double> running = new LinkedHashMap<>();
+        epochs:
+        for (int epoch = state.epoch(); epoch < o.epochs; epoch++) {
+            boolean fresh = state.batch() == 0;
+            if (fresh) for (Callback c : o.callbacks) c.onEpochBegin(epoch);
+            double lossSum = state.lossSum();
+            long correct = state.correct();
+            int seen = state.seen();
+            int batch = state.batch();
+            try (BatchIterator it = data.batches(seed, epoch, o.batchSize, o.shuffle, batch)) {
                 for (Batch b = it.next(); b != null; b = it.next()) {
+                    if (state.globalStep() >= o.maxSteps || stopRequested) break epochs;
                     checkLabels(b.labels(), classes, "training batch");
-                    lossSum += trainStep(b, ctx) * b.size();
+                    if (o.schedule != null) optimizer.learningRate(o.schedule.at(state.globalStep()));
+                    ForwardContext ctx = ForwardContext.training(stepRandom(seed, state.globalStep()));
+                    lossSum += trainStep(b, ctx, o) * b.size();
                     correct += Accuracy.correct(probsBuf.get(model.outputShape().withBatch(b.size())), b.labels());
                     seen += b.size();
+                    batch++;
+                    state = new TrainingState(seed, epoch, batch, state.globalStep() + 1, lossSum, correct, seen, state.history());
                     running.put("loss", lossSum / seen);
                     if (metrics.contains("accuracy")) running.put("accuracy", (double) correct / seen);
                     for (Callback c : o.callbacks) c.onBatchEnd(epoch, seen, running);
                 }
             }
             Map<String, Double> logs = new LinkedHashMap<>(running);
+            logs.put("lr", optimizer.learningRate());
             if (o.validationX != null) {
                 for (var e : evaluate(o.validationX, o.validationY, EVAL_BATCH).entrySet()) logs.put("val_" + e.getKey(), e.getValue());
             }
             history.add(logs);
+            List<Map<String, Double>> done = new ArrayList<>(state.history());
+            done.add(logs);
+            state = new TrainingState(seed, epoch + 1, 0, state.globalStep(), 0, 0, 0, done);
             for (Callback c : o.callbacks) c.onEpochEnd(epoch, logs);
+            if (stopRequested) break;
         }
         for (Callback c : o.callbacks) c.onTrainEnd(history);
         return history;
     }
 
+    /** The generator of one step: a pure function of the run seed and the step number. */
+    private static SplittableRandom stepRandom(long seed, long step) {
+        return new SplittableRandom((seed ^ 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L + step);
+    }
+
     /** One optimisation step on a batch; returns its mean loss. The batch's probabilities stay in probsBuf. */
-    private double trainStep(Batch b, ForwardContext ctx) {
+    private double trainStep(Batch b, ForwardContext ctx, FitOptions o) {
         Tensor out = model.forward(b.images(), ctx);
         Tensor probs = probsBuf.get(out.shape());
-        double loss = lossAndProbs(out, probs, b.labels());
+        float[] weights = exampleWeights(b.labels(), o.classWeights);
+        Tensor logits = fusedSoftmax ? ((ActivatedLayer) model.outputLayer()).preActivation() : out;
+        double loss = SoftmaxCrossEntropyOp.forward(probs.data(), logits.data(), b.labels(), b.size(), out.dim(1), o.labelSmoothing, weights);
         Tensor grad = gradBuf.get(out.shape());
-        SoftmaxCrossEntropyOp.backward(grad.data(), probs.data(), b.labels(), b.size(), out.dim(1));
+        SoftmaxCrossEntropyOp.backward(grad.data(), probs.data(), b.labels(), b.size(), out.dim(1), o.labelSmoothing, weights);
         model.backward(grad, fusedSoftmax);
+        if (o.l2 > 0) loss += applyL2((float) o.l2);
         optimizer.step(model.parameters());
         return loss;
+    }
+
+    private float[] exampleWeights(int[] labels, double[] classWeights) {
+        if (classWeights == null) return null;
+        if (exampleWeights.length != labels.length) exampleWeights = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) exampleWeights[i] = (float) classWeights[labels[i]];
+        return exampleWeights;
+    }
+
+    /** Adds 2λw to every kernel's gradient and returns the penalty λΣw² (biases are not penalised, as Keras). */
+    private double applyL2(float lambda) {
+        double penalty = 0;
+        for (Parameter p : model.parameters()) {
+            if (!p.name().endsWith("/kernel")) continue;
+            float[] w = p.value().data(), g = p.grad().data();
+            double sq = 0;
+            for (int i = 0; i < w.length; i++) {
+                g[i] += 2 * lambda * w[i];
+                sq += (double) w[i] * w[i];
+            }
+            penalty += lambda * sq;
+        }
+        return penalty;
     }
 
     /** Mean loss and accuracy over (x, y), at inference (dropout off). */

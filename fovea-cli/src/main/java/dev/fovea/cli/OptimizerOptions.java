@@ -1,0 +1,62 @@
+package dev.fovea.cli;
+
+import dev.fovea.nn.Presets;
+import dev.fovea.optim.Adam;
+import dev.fovea.optim.AdamW;
+import dev.fovea.optim.LearningRateSchedule;
+import dev.fovea.optim.Optimizer;
+import dev.fovea.optim.RMSprop;
+import dev.fovea.optim.SGD;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** The optimizer and learning-rate schedule options of {@code fovea train}; unset ones come from the preset's recipe. */
+final class OptimizerOptions {
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam, adamw, sgd or rmsprop (default: the preset's recipe).")
+    String optimizer;
+
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR", description = "Learning rate, or the peak of a schedule (default: the recipe's).")
+    Double learningRate;
+
+    @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW's decoupled weight decay (default: the recipe's, else 0.004).")
+    Double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, step, cosine or one-cycle (default: the recipe's).")
+    String schedule;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "E", description = "Linear warm-up epochs of the cosine schedule (default: ${DEFAULT-VALUE}).")
+    double warmupEpochs;
+
+    Optimizer optimizer(Presets.Recipe recipe) {
+        String name = (optimizer != null ? optimizer : recipe.optimizer()).toLowerCase(Locale.ROOT);
+        double lr = learningRate != null ? learningRate
+                : optimizer == null ? recipe.learningRate() : (name.equals("sgd") ? 0.01 : 0.001);
+        return switch (name) {
+            case "adam" -> new Adam(lr);
+            case "adamw" -> new AdamW(lr, weightDecay != null ? weightDecay : recipe.weightDecay() > 0 ? recipe.weightDecay() : 0.004);
+            case "sgd" -> new SGD(lr, momentum, nesterov);
+            case "rmsprop" -> new RMSprop(lr);
+            default -> throw new CliException("--optimizer must be adam, adamw, sgd or rmsprop, got \"" + name + "\"");
+        };
+    }
+
+    /** The schedule over the whole run, or null for a constant rate. */
+    LearningRateSchedule schedule(Presets.Recipe recipe, double peak, int epochs, int stepsPerEpoch) {
+        String name = (schedule != null ? schedule : recipe.schedule()).toLowerCase(Locale.ROOT);
+        long total = (long) epochs * stepsPerEpoch;
+        return switch (name) {
+            case "constant" -> null;
+            case "step" -> LearningRateSchedule.stepDecay(peak, 0.5, Math.max(1, total / 3));
+            case "cosine" -> LearningRateSchedule.cosine(peak, Math.min(total - 1, Math.round(warmupEpochs * stepsPerEpoch)), total, 0.01);
+            case "one-cycle" -> LearningRateSchedule.oneCycle(peak, Math.max(2, total));
+            default -> throw new CliException("--schedule must be constant, step, cosine or one-cycle, got \"" + name + "\"");
+        };
+    }
+}
