@@ -81,7 +81,7 @@ public final class Cifar10 {
     private static int readInto(Path file, long size, int classes, byte[] pixels, int[] labels, int at) {
         byte[] rec = new byte[RECORD];
         long records = size / RECORD;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             for (long r = 0; r < records; r++, at++) {
                 int got = in.readNBytes(rec, 0, RECORD);
                 if (got < RECORD) {

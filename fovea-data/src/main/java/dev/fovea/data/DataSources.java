@@ -115,11 +115,13 @@ public final class DataSources {
 
     /**
      * The source's training and test parts as pipelines. Image folders and CIFAR-10 stream with
-     * the options they were resolved with; any other source is loaded and its tensors streamed
-     * with these options' workers, prefetch and augmentation.
+     * the options they were resolved with; IDX sources (embedded, fashion-mnist, IDX folders)
+     * stream their bytes, and any other source its loaded tensors, with these options' workers,
+     * prefetch and augmentation.
      */
     public static Streams open(DataSource source, DataOptions options) {
         if (source instanceof StreamingSource s) return s.open();
+        if (source instanceof IdxSource idx) return IdxStreams.open(idx, options);
         TrainTest tt = source.load();
         return new Streams(options.pipeline(Examples.of(tt.train().images(), tt.train().labels())),
                 options.pipeline(Examples.of(tt.test().images(), tt.test().labels())).withoutAugmentation(),

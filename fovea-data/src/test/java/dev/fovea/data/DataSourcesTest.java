@@ -143,4 +143,17 @@ class DataSourcesTest {
         String msg = assertThrows(FoveaException.class, () -> DataSources.resolve(tmp.toString())).getMessage();
         assertTrue(msg.startsWith(tmp + ": missing train-labels-idx1-ubyte[.gz]"), msg);
     }
+
+    @Test
+    void idxFoldersStreamTheirBytesAsTheSameFloats() throws IOException {
+        DataSource src = DataSources.idxDirectory(folder(3, 4));
+        TrainTest tt = src.load();
+        try (Streams s = DataSources.open(src, DataOptions.defaults().workers(1))) {
+            assertEquals(IdxSource.DIGITS, s.classNames());
+            dev.fovea.train.InMemoryData train = s.train().materialize();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.train().images().data(), train.images().data());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.train().labels(), train.labels());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.test().images().data(), s.testInMemory().images().data());
+        }
+    }
 }

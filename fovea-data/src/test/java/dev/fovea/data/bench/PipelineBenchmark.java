@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -Xmx6g -cp fovea-core/target/classes:fovea-data/target/classes:fovea-data/target/test-classes \
- *        dev.fovea.data.bench.PipelineBenchmark [folderDir] [rounds] [trainImages]
+ *        dev.fovea.data.bench.PipelineBenchmark [folderDir] [rounds] [trainImages] [trainRounds]
  * </pre>
  * Variants are interleaved round by round and each figure is the median of the rounds, so a
  * machine whose load drifts (this one is shared) biases every variant alike.
@@ -54,6 +54,7 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args.length > 0 ? args[0] : "/tmp/fovea-bench-png");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int trainRounds = args.length > 3 ? Integer.parseInt(args[3]) : 11;
         int trainImages = args.length > 2 ? Integer.parseInt(args[2]) : 3200;
         int folderImages = 20_000;
         TrainTest fm = DataSources.fashionMnist().load();
@@ -86,7 +87,7 @@ public final class PipelineBenchmark {
         augmentationLayers(x, rounds);
 
         System.out.println("\n== training the notes model with augmentation layers, " + trainImages + " images x 2 epochs, batch " + BATCH
-                + ": images/s (median of " + rounds + ") ==");
+                + ": images/s (" + trainRounds + " rounds) ==");
         int[] first = new int[trainImages];
         for (int i = 0; i < trainImages; i++) first[i] = i;
         int[] firstFiles = sameImages(cached.examples(), trainImages);
@@ -98,8 +99,10 @@ public final class PipelineBenchmark {
         train.put("PNG folder, cached, 1 worker", () -> StreamingData.from(Examples.subset(cached.examples(), firstFiles)).workers(1).build());
         train.put("PNG folder, decode every epoch, 1 worker", () -> StreamingData.from(Examples.subset(uncached.examples(), firstFiles)).workers(1).build());
         train.put("PNG folder, decode every epoch, 2 workers", () -> StreamingData.from(Examples.subset(uncached.examples(), firstFiles)).workers(2).build());
-        train.put("PNG folder, decode every epoch, inline (0 workers)", () -> StreamingData.from(Examples.subset(uncached.examples(), firstFiles)).workers(0).build());
-        report(train, rounds, PipelineBenchmark::train);
+        train.put("PNG folder, decode + augmentation on the worker *", () -> StreamingData.from(Examples.subset(uncached.examples(), firstFiles)).transforms(aug).workers(1).build());
+        train.put("in-memory tensors, no augmentation at all *", () -> new InMemoryData(xs, ys));
+        reportRatios(train, trainRounds, (name, d) -> train(d, !name.endsWith("*")));
+        System.out.println("  * without augmentation layers in the model");
         System.out.printf(Locale.ROOT, "load at the end %s%n", load());
     }
 
@@ -126,6 +129,50 @@ public final class PipelineBenchmark {
         }
     }
 
+    @FunctionalInterface
+    interface NamedMeasure {
+        double imagesPerSecond(String name, TrainingData d);
+    }
+
+    /**
+     * Each round measures every variant once, in an order rotated round by round; a variant's
+     * figure is the median over rounds of its rate divided by the first variant's rate in the
+     * same round, which cancels most of the drift of a shared machine's load.
+     */
+    private static void reportRatios(Map<String, Supplier<TrainingData>> variants, int rounds, NamedMeasure m) {
+        List<String> names = new ArrayList<>(variants.keySet());
+        Map<String, List<Double>> rates = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
+        for (String k : names) {
+            rates.put(k, new ArrayList<>());
+            cpu.put(k, new ArrayList<>());
+        }
+        for (String k : names) m.imagesPerSecond(k, open(variants.get(k)));   // warm-up
+        for (int r = 0; r < rounds; r++) {
+            for (int j = 0; j < names.size(); j++) {
+                String k = names.get((j + r) % names.size());
+                rates.get(k).add(m.imagesPerSecond(k, open(variants.get(k))));
+                cpu.get(k).add(lastCpuPerImage);
+            }
+        }
+        String first = names.get(0);
+        for (String k : names) {
+            List<Double> v = new ArrayList<>(rates.get(k));
+            v.sort(null);
+            double[] wall = ratios(rates.get(k), rates.get(first), true), c = ratios(cpu.get(k), cpu.get(first), false);
+            System.out.printf(Locale.ROOT, "  %-50s %6.0f img/s; wall time %+5.1f%% [%+.1f, %+.1f]; CPU time per image %+5.1f%% [%+.1f, %+.1f]%n",
+                    k, v.get(rounds / 2), wall[1], wall[0], wall[2], c[1], c[0], c[2]);
+        }
+        System.out.println("  (changes vs the first line: median of per-round ratios [quartiles]; + is slower)");
+    }
+
+    /** Quartiles and median, in percent, of per-round a/b (time: rates inverted). */
+    private static double[] ratios(List<Double> a, List<Double> b, boolean rates) {
+        double[] r = new double[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = 100 * ((rates ? b.get(i) / a.get(i) : a.get(i) / b.get(i)) - 1);
+        Arrays.sort(r);
+        return new double[] {r[r.length / 4], r[r.length / 2], r[(3 * r.length) / 4]};
+    }
+
     private static TrainingData open(Supplier<TrainingData> s) {
         return s.get();
     }
@@ -143,17 +190,27 @@ public final class PipelineBenchmark {
         return seen / secs;
     }
 
-    private static double train(TrainingData d) {
+    /** CPU seconds per image of the last {@link #train} call, all threads of the process. */
+    private static double lastCpuPerImage;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double train(TrainingData d, boolean augmentationLayers) {
         Sequential m = new Sequential();
-        m.add(new RandomFlip("horizontal"));
-        m.add(new RandomTranslation(0.1, 0.1));
-        m.add(new RandomRotation(0.05));
+        if (augmentationLayers) {
+            m.add(new RandomFlip("horizontal"));
+            m.add(new RandomTranslation(0.1, 0.1));
+            m.add(new RandomRotation(0.05));
+        }
         for (Layer l : Presets.get("notes").factory().get().layers()) m.add(l);
         m.seed(1).build(28, 28, 1);
         m.compile(new Adam(0.001), "sparse_categorical_crossentropy", "accuracy");
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = processCpuNanos();
         m.trainer().fit(d, FitOptions.epochs(2).batchSize(BATCH).seed(3));
         double secs = (System.nanoTime() - t0) / 1e9;
+        lastCpuPerImage = (processCpuNanos() - c0) / 1e9 / (2.0 * d.size());
         if (d instanceof AutoCloseable c) close(c);
         return 2.0 * d.size() / secs;
     }
