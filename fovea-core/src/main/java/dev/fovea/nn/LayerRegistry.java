@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 public final class LayerRegistry {
     /** Every class name {@link #create} accepts. */
     public static final List<String> CLASS_NAMES = Stream.concat(Stream.of(
-            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add"),
+            "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add",
+            "Rescaling", "Normalization", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomErasing"),
             GraphLayers.CLASS_NAMES.stream()).toList();
 
     private static final Set<String> CONV_KEYS = Set.of("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
@@ -54,6 +55,13 @@ public final class LayerRegistry {
                 new LayerConfigReader(config, at, Set.of());
                 yield new Add();
             }
+            case "Rescaling" -> Rescaling.fromConfig(config, at);
+            case "Normalization" -> Normalization.fromConfig(config, at);
+            case "RandomFlip" -> RandomFlip.fromConfig(config, at);
+            case "RandomTranslation" -> RandomTranslation.fromConfig(config, at);
+            case "RandomRotation" -> RandomRotation.fromConfig(config, at);
+            case "RandomZoom" -> RandomZoom.fromConfig(config, at);
+            case "RandomErasing" -> RandomErasing.fromConfig(config, at);
             // The layers of general graphs (imported ONNX models) live in GraphLayers.
             case String name when GraphLayers.handles(name) -> GraphLayers.create(name, config, where);
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"; accepted: "

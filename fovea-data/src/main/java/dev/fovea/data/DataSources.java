@@ -1,6 +1,7 @@
 package dev.fovea.data;
 
 import dev.fovea.FoveaException;
+import dev.fovea.data.pipeline.Examples;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.util.List;
 /**
  * The places Fovea takes a training and test set from, and the {@code --data} spelling of each:
  * {@code embedded} (a Fashion-MNIST subset inside the jar), {@code fashion-mnist} (the full set
- * as Debian installs it) or a directory of IDX files.
+ * as Debian installs it) or a directory: of IDX files, of CIFAR-10 binary batches, or of images
+ * in one sub-folder per class (see {@link #resolve(String, List, DataOptions)} for how a
+ * directory is recognised).
  */
 public final class DataSources {
     private DataSources() {}
@@ -40,6 +43,19 @@ public final class DataSources {
 
     /** As {@link #resolve(String)}, naming the classes instead of recognising them (null: recognise). */
     public static DataSource resolve(String spec, List<String> classNames) {
+        return resolve(spec, classNames, DataOptions.defaults());
+    }
+
+    /**
+     * Maps a {@code --data} value to a source. A directory is recognised by what it holds, first
+     * match wins: any of the four MNIST-layout IDX file names (then all four are required, as
+     * before); data_batch_1.bin or test_batch.bin (CIFAR-10 binary), directly or in a
+     * cifar-10-batches-bin sub-folder (the unpacked archive); otherwise any sub-folder not
+     * starting with '.' makes it an image folder, laid out as train/ and test/ (or val/,
+     * validation/) class trees, or as one class tree split by {@code options}. Class names can be
+     * given for IDX and CIFAR-10; image folders take theirs from the sub-folder names.
+     */
+    public static DataSource resolve(String spec, List<String> classNames, DataOptions options) {
         switch (spec) {
             case EMBEDDED: return embedded(classNames);
             case FASHION_MNIST: return classNames == null ? fashionMnist() : fashionMnist(FashionMnist.DEBIAN_DIR, classNames);
@@ -49,14 +65,67 @@ public final class DataSources {
         try {
             dir = Path.of(spec);
         } catch (InvalidPathException e) {
-            throw new FoveaException("'" + spec + "': not a data source; accepted are " + EMBEDDED + ", "
-                    + FASHION_MNIST + " or a directory of IDX files");
+            throw new FoveaException("'" + spec + "': not a data source; accepted are " + ACCEPTED);
         }
         if (!Files.exists(dir)) {
-            throw new FoveaException("'" + spec + "': no such directory; accepted are " + EMBEDDED + ", "
-                    + FASHION_MNIST + " or a directory of IDX files");
+            throw new FoveaException("'" + spec + "': no such directory; accepted are " + ACCEPTED);
         }
-        return idxDirectory(dir, classNames);
+        if (!Files.isDirectory(dir)) {
+            throw new FoveaException(dir + ": not a directory; accepted are " + ACCEPTED);
+        }
+        if (STANDARD_NAMES.stream().anyMatch(n -> find(dir, n) != null)) return idxDirectory(dir, classNames);
+        if (Cifar10Source.isCifarFolder(dir)) return new Cifar10Source(dir, classNames, options);
+        Path unpacked = dir.resolve(Cifar10Source.ARCHIVE_DIR);
+        if (Files.isDirectory(unpacked) && Cifar10Source.isCifarFolder(unpacked)) return new Cifar10Source(unpacked, classNames, options);
+        if (hasSubfolder(dir)) {
+            if (classNames != null) {
+                throw new FoveaException(dir + ": an image folder takes its class names from its sub-folders; rename them instead");
+            }
+            return new ImageFolderSource(dir, options);
+        }
+        throw new FoveaException(dir + ": not a data folder: it holds no IDX files (" + String.join(", ", STANDARD_NAMES)
+                + "), no CIFAR-10 batches (data_batch_1.bin .. test_batch.bin) and no class sub-folders of images");
+    }
+
+    /** What --data accepts, for messages. */
+    private static final String ACCEPTED = EMBEDDED + ", " + FASHION_MNIST + " or a directory of IDX files, CIFAR-10 binary"
+            + " batches, or images in one sub-folder per class";
+
+    private static boolean hasSubfolder(Path dir) {
+        try (var ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (!p.getFileName().toString().startsWith(".") && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            throw new FoveaException(dir + ": cannot list (" + Errors.detail(e) + ")", e);
+        }
+    }
+
+    /** A CIFAR-10 binary folder (data_batch_1.bin .. data_batch_5.bin, test_batch.bin, batches.meta.txt). */
+    public static DataSource cifar10(Path dir) {
+        return new Cifar10Source(dir, null, DataOptions.defaults());
+    }
+
+    /** Images in class sub-folders (a train/test tree or one tree to split), read with options. */
+    public static DataSource imageFolder(Path dir, DataOptions options) {
+        if (!Files.isDirectory(dir)) throw new FoveaException(dir + ": not a directory; an image folder holds one sub-folder of images per class");
+        return new ImageFolderSource(dir, options);
+    }
+
+    /**
+     * The source's training and test parts as pipelines. Image folders and CIFAR-10 stream with
+     * the options they were resolved with; IDX sources (embedded, fashion-mnist, IDX folders)
+     * stream their bytes, and any other source its loaded tensors, with these options' workers,
+     * prefetch and augmentation.
+     */
+    public static Streams open(DataSource source, DataOptions options) {
+        if (source instanceof StreamingSource s) return s.open();
+        if (source instanceof IdxSource idx) return IdxStreams.open(idx, options);
+        TrainTest tt = source.load();
+        return new Streams(options.pipeline(Examples.of(tt.train().images(), tt.train().labels())),
+                options.pipeline(Examples.of(tt.test().images(), tt.test().labels())).withoutAugmentation(),
+                tt.train().classNames(), source.description());
     }
 
     /** The class-balanced Fashion-MNIST subset inside the jar: 9000 training and 2000 test images. */

@@ -55,6 +55,33 @@ public final class ImageLoader {
     /** Loads {@code file} as {@code target}, (H, W, C) with C 1 or 3. */
     public LoadedImage load(Path file, Shape target) {
         checkTarget(target);
+        return decode(file, (format, image) -> convert(file.toString(), format, image, target));
+    }
+
+    /** Loads an image held in memory (an upload, say); {@code name} is used in messages. */
+    public LoadedImage load(String name, byte[] bytes, Shape target) {
+        checkTarget(target);
+        ImageFormat format = ImageFormat.sniff(bytes, bytes.length);
+        if (format == null) throw notAnImage(name);
+        try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(name, format, iis, (f, image) -> convert(name, f, image, target));
+        } catch (IOException e) {
+            throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
+        }
+    }
+
+    /** What becomes of a decoded image; its runtime failures are reported as a corrupt image. */
+    @FunctionalInterface
+    interface Converter<T> {
+        T convert(ImageFormat format, BufferedImage image);
+    }
+
+    /**
+     * Decodes {@code file} with every check of {@link #load(Path, Shape)} (signature, header size
+     * against the pixel cap, decoded size against the header) and hands the image to converter.
+     * For callers in this package that convert differently (the image-folder pipeline).
+     */
+    <T> T decode(Path file, Converter<T> converter) {
         String name = file.toString();
         ImageFormat format;
         try (InputStream in = Files.newInputStream(file)) {
@@ -67,19 +94,7 @@ public final class ImageLoader {
         }
         if (format == null) throw notAnImage(name);
         try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
-            return decode(name, format, iis, target);
-        } catch (IOException e) {
-            throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
-        }
-    }
-
-    /** Loads an image held in memory (an upload, say); {@code name} is used in messages. */
-    public LoadedImage load(String name, byte[] bytes, Shape target) {
-        checkTarget(target);
-        ImageFormat format = ImageFormat.sniff(bytes, bytes.length);
-        if (format == null) throw notAnImage(name);
-        try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            return decode(name, format, iis, target);
+            return decode(name, format, iis, converter);
         } catch (IOException e) {
             throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
         }
@@ -96,7 +111,7 @@ public final class ImageLoader {
         }
     }
 
-    private LoadedImage decode(String name, ImageFormat format, ImageInputStream iis, Shape target) {
+    private <T> T decode(String name, ImageFormat format, ImageInputStream iis, Converter<T> converter) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageioName);
         if (!readers.hasNext()) {
             throw new IllegalStateException("this JDK has no " + format + " decoder"); // every JDK has all four
@@ -120,7 +135,7 @@ public final class ImageLoader {
                 throw new FoveaException(name + ": " + format + " decoded to " + image.getWidth() + "x" + image.getHeight()
                         + " pixels but its header says " + width + "x" + height);
             }
-            return convert(name, format, image, target);
+            return converter.convert(format, image);
         } catch (FoveaException e) {
             throw e;
         } catch (EOFException e) {

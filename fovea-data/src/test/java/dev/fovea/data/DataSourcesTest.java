@@ -85,7 +85,8 @@ class DataSourcesTest {
     @Test
     void resolveNamesTheAcceptedSpellings() {
         String missing = tmp.resolve("absent").toString();
-        assertEquals("'" + missing + "': no such directory; accepted are embedded, fashion-mnist or a directory of IDX files",
+        assertEquals("'" + missing + "': no such directory; accepted are embedded, fashion-mnist or a directory of IDX files,"
+                + " CIFAR-10 binary batches, or images in one sub-folder per class",
                 assertThrows(FoveaException.class, () -> DataSources.resolve(missing)).getMessage());
         assertTrue(DataSources.resolve("embedded").description().contains("embedded"));
     }
@@ -122,5 +123,37 @@ class DataSourcesTest {
         assertEquals(10000, tt.test().size());
         assertEquals(FashionMnist.CLASS_NAMES, tt.test().classNames());
         assertEquals(dev.fovea.tensor.Shape.of(10000, 28, 28, 1), tt.test().images().shape());
+    }
+
+    @Test
+    void aFolderWithNoKnownLayoutSaysWhatWouldBe() throws IOException {
+        Files.writeString(tmp.resolve("notes.txt"), "x");
+        String msg = assertThrows(FoveaException.class, () -> DataSources.resolve(tmp.toString())).getMessage();
+        assertEquals(tmp + ": not a data folder: it holds no IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,"
+                + " t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), no CIFAR-10 batches (data_batch_1.bin .. test_batch.bin)"
+                + " and no class sub-folders of images", msg);
+    }
+
+    @Test
+    void idxFilesWinOverSubFolders() throws IOException {
+        folder(1);
+        Files.createDirectory(tmp.resolve("raw"));
+        assertTrue(DataSources.resolve(tmp.toString()).description().startsWith("IDX files in "));
+        Files.delete(tmp.resolve("train-labels-idx1-ubyte"));
+        String msg = assertThrows(FoveaException.class, () -> DataSources.resolve(tmp.toString())).getMessage();
+        assertTrue(msg.startsWith(tmp + ": missing train-labels-idx1-ubyte[.gz]"), msg);
+    }
+
+    @Test
+    void idxFoldersStreamTheirBytesAsTheSameFloats() throws IOException {
+        DataSource src = DataSources.idxDirectory(folder(3, 4));
+        TrainTest tt = src.load();
+        try (Streams s = DataSources.open(src, DataOptions.defaults().workers(1))) {
+            assertEquals(IdxSource.DIGITS, s.classNames());
+            dev.fovea.train.InMemoryData train = s.train().materialize();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.train().images().data(), train.images().data());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.train().labels(), train.labels());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tt.test().images().data(), s.testInMemory().images().data());
+        }
     }
 }
