@@ -13,6 +13,8 @@ import dev.fovea.tensor.Parallel;
  * <p>Arguments are checked here, once; everything below trusts them.
  */
 public final class Gemm {
+    /** Up to this many multiply-adds the plain loops of {@link GemmSmall} win (measured). */
+    static final long SMALL_MAX_FMAS = 128;
     /** Below this many multiply-adds a fork costs more than the second core gives back. */
     static final long PARALLEL_MIN_FMAS = 1L << 18;
     /**
@@ -30,6 +32,10 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if ((long) m * n * k <= SMALL_MAX_FMAS) {
+            GemmSmall.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int threads = Parallel.threads();

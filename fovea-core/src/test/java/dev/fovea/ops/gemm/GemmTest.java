@@ -52,6 +52,20 @@ class GemmTest {
             return out;
         }
 
+        /** The small-problem loops, whatever size Gemm would route to them. */
+        float[] runSmall() {
+            float[] out = c.clone();
+            GemmSmall.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
+        /** The packed path on one thread, whatever size Gemm would route to it. */
+        float[] runBlocked() {
+            float[] out = c.clone();
+            GemmBlocked.run(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
         float[] runReference() {
             float[] out = c.clone();
             GemmReference.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
@@ -124,6 +138,28 @@ class GemmTest {
             }
         }
         checkAllVariants(rnd, 1, 1, 1);
+    }
+
+    @Test
+    void eachPathOnItsOwn() {
+        // Gemm picks a path by size; here each is checked across sizes so a threshold change
+        // cannot leave one untested. Widths straddle the in-place-A limit of the packed path.
+        SplittableRandom rnd = new SplittableRandom(9);
+        int wide = GemmBlocked.IN_PLACE_A_MAX_COLUMNS;
+        int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {13, 5, 7}, {25, wide, 30}, {25, wide + 1, 30}, {37, wide + 33, 9}};
+        for (int[] sh : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float beta : BETAS) {
+                        Case cs = Case.random(rnd, ta, tb, sh[0], sh[1], sh[2], beta);
+                        float[] want = cs.runReference();
+                        String small = cs.mismatch(cs.runSmall(), want), blocked = cs.mismatch(cs.runBlocked(), want);
+                        if (small != null) fail("GemmSmall: " + small);
+                        if (blocked != null) fail("GemmBlocked: " + blocked);
+                    }
+                }
+            }
+        }
     }
 
     @Test
