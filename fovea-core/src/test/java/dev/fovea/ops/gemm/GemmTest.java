@@ -209,10 +209,17 @@ class GemmTest {
             for (int threads : new int[] {2, 3}) {
                 Parallel.setThreads(threads);
                 SplittableRandom rnd = new SplittableRandom(5 + threads);
-                check(Case.random(rnd, false, false, 611, 40, 30, 0.5f));  // many rows: split rows
-                check(Case.random(rnd, true, true, 20, 900, 40, 0f));      // many columns: split columns
-                check(Case.random(rnd, false, true, 130, 130, 130, 1f));
-                check(Case.random(rnd, true, false, 25, 7, 5000, 0f));     // tall k, few tiles
+                int[][] shapes = {
+                    {2400, 40, 30},   // many rows: split rows
+                    {20, 4000, 40},   // many columns: split columns
+                    {131, 130, 129},
+                    {25, 7, 12000},   // tall k, few tiles
+                };
+                for (int[] sh : shapes) {
+                    // Big enough to be split at all; otherwise this test would test nothing.
+                    assertTrue((long) sh[0] * sh[1] * sh[2] >= Gemm.PARALLEL_MIN_FMAS);
+                    check(Case.random(rnd, rnd.nextBoolean(), rnd.nextBoolean(), sh[0], sh[1], sh[2], BETAS[rnd.nextInt(3)]));
+                }
             }
         } finally {
             Parallel.setThreads(before);
