@@ -9,7 +9,7 @@ import static dev.fovea.ops.gemm.GemmMicroKernel.NR;
  * <pre>
  *   jc: NC columns   -- the packed B panel (KC, NC) is sized to stay in L2 while it is reused
  *   pc: KC depth     -- pack B panel; the first depth block applies beta, later ones add (beta 1)
- *   ic: MC rows      -- pack the A block (MC, KC)
+ *   ic: MC rows      -- pack the A block (MC, KC), or read it in place when C is narrow
  *   ir: MR rows      -- one A sliver (KC, MR) stays in L1 ...
  *   jr: NR columns   -- ... while the B slivers stream past it from L2
  * </pre>

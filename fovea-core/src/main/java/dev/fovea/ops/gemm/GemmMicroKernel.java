@@ -4,16 +4,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled inner kernel: D(MR, NR) = A(MR, kc) · B(kc, NR) for one tile, from packed
- * slivers, with MR = 12 rows and NR = two vectors of columns (12 x 32 with AVX-512).
+ * The register-tiled inner kernels: D(MR, NR) = A(MR, kc) · B(kc, NR) for one tile, from a packed
+ * B sliver and a packed (or, in {@link #rowMajorA}, in-place) A sliver, with MR = 12 rows and
+ * NR = two vectors of columns (12 x 32 with AVX-512).
  *
  * <p>Why this shape: the 24 accumulators, two B vectors and a broadcast A value fit the 32 vector
  * registers of AVX-512; each B vector loaded feeds 12 fused multiply-adds, so the loop issues
  * 14 loads per 24 FMAs and stays FMA-bound; 24 independent accumulators cover the FMA latency
- * (4 cycles on two ports needs at least 8). Measured on the 2-core Xeon: 12 x 32 ran the loop at
- * about 87% of the FMA peak, 8 x 32 at 82%, 6 x 32 at 75%; 14 x 32 made C2 spill. On 16-register
- * AVX2 the same kernel spills a few accumulators and measured within 10% of a 6-row one, so one
- * kernel serves both.
+ * (4 cycles on two ports needs at least 8). Measured on the 2-core Xeon with data in L1: 12 x 32
+ * ran the loop at about 87% of the FMA peak (a plain FMA loop's 200 GFLOP/s per core), 8 x 32 at
+ * 82%, 6 x 32 at 75%; 14 x 32 was slower again. With -XX:UseAVX=2 (16 registers) the same kernel
+ * spills a few accumulators and measured within 10% of a 6-row one, so one kernel serves both.
  *
  * <p>Why it does so little: the accumulators are named locals (C2 keeps them in registers; an
  * array of vectors would be boxed), and the method is kept small on purpose. A version that also
