@@ -209,16 +209,27 @@ class GemmTest {
             for (int threads : new int[] {2, 3}) {
                 Parallel.setThreads(threads);
                 SplittableRandom rnd = new SplittableRandom(5 + threads);
-                int[][] shapes = {
-                    {2400, 40, 30},   // many rows: split rows
-                    {20, 4000, 40},   // many columns: split columns
-                    {131, 130, 129},
-                    {25, 7, 12000},   // tall k, few tiles
+                // {m, n, k} and the split each must take, so that every split is exercised.
+                Object[][] cases = {
+                    {new int[] {2400, 40, 30}, GemmParallel.Split.ROWS},
+                    {new int[] {20, 4000, 40}, GemmParallel.Split.COLUMNS},
+                    {new int[] {131, 130, 129}, null},                      // either, by transposes
+                    {new int[] {25, 7, 12000}, GemmParallel.Split.DEPTH},   // tall k, few tiles
+                    {new int[] {45, 70, 3000}, GemmParallel.Split.DEPTH},
                 };
-                for (int[] sh : shapes) {
+                for (Object[] cs : cases) {
+                    int[] sh = (int[]) cs[0];
                     // Big enough to be split at all; otherwise this test would test nothing.
                     assertTrue((long) sh[0] * sh[1] * sh[2] >= Gemm.PARALLEL_MIN_FMAS);
-                    check(Case.random(rnd, rnd.nextBoolean(), rnd.nextBoolean(), sh[0], sh[1], sh[2], BETAS[rnd.nextInt(3)]));
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (boolean tb : new boolean[] {false, true}) {
+                            if (cs[1] != null) {
+                                assertEquals(cs[1], GemmParallel.choose(ta, tb, sh[0], sh[1], sh[2], threads),
+                                        java.util.Arrays.toString(sh) + " transA " + ta + " transB " + tb);
+                            }
+                            check(Case.random(rnd, ta, tb, sh[0], sh[1], sh[2], BETAS[rnd.nextInt(3)]));
+                        }
+                    }
                 }
             }
         } finally {
