@@ -21,15 +21,18 @@ final class GemmParallel {
     enum Split { ROWS, COLUMNS, DEPTH }
 
     /**
-     * Cost of packing one element, in multiply-adds (the kernel does about 28 a cycle): a copy of
-     * contiguous runs (B as stored, transposed A) measured about 0.2 ns an element, a transposing
-     * pack (A as stored, transposed B) about 0.35 to 0.6 ns.
+     * Cost of packing one element, in multiply-adds (a core does about 70 G multiply-adds a second
+     * in GEMM): a copy of contiguous runs (B as stored, transposed A) measured about 0.2 ns an
+     * element, a transposing pack (A as stored, transposed B) 0.35 to 0.6 ns.
      */
-    private static final double COPY_COST = 4, TRANSPOSE_COST = 12;
+    private static final double COPY_COST = 14, TRANSPOSE_COST = 30;
     /** Row-major A read in place is not packed, but each part still streams its rows from memory. */
-    private static final double IN_PLACE_COST = 2;
-    /** Cost of adding one partial-product element into C after a depth split, in multiply-adds. */
-    private static final double REDUCE_COST = 16;
+    private static final double IN_PLACE_COST = 5;
+    /**
+     * Cost of one partial-product element of a depth split, in multiply-adds: written by its part,
+     * then read and added into C by the calling thread alone.
+     */
+    private static final double REDUCE_COST = 30;
     /**
      * Largest partial-product buffer (floats) a depth split may use: 1 MiB, so the partials stay
      * in cache for the reduction, which runs on one thread after the join.
@@ -45,7 +48,7 @@ final class GemmParallel {
         int mt = ceilDiv(m, MR), nt = ceilDiv(n, NR);
         double rowsPer = (double) ceilDiv(mt, parts) * MR, colsPer = (double) ceilDiv(nt, parts) * NR;
         double packA = transA ? COPY_COST : TRANSPOSE_COST, packB = transB ? TRANSPOSE_COST : COPY_COST;
-        // Row-major A is not packed at all when a part's C is narrow (GemmBlocked reads it in place).
+        // Row-major A is read in place, not packed, when a part's C is narrow (see GemmBlocked).
         double packARows = !transA && n <= GemmBlocked.IN_PLACE_A_MAX_COLUMNS ? IN_PLACE_COST : packA;
         double packACols = !transA && colsPer <= GemmBlocked.IN_PLACE_A_MAX_COLUMNS ? IN_PLACE_COST : packA;
         double rows = rowsPer * nt * NR * k + packB * k * n + packARows * rowsPer * k;
