@@ -16,6 +16,9 @@ import dev.fovea.nn.Dropout;
 import dev.fovea.nn.Elementwise;
 import dev.fovea.nn.Flatten;
 import dev.fovea.nn.GlobalPooling2D;
+import dev.fovea.nn.ImageTransformLayer;
+import dev.fovea.nn.Normalization;
+import dev.fovea.nn.Rescaling;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.LocalResponseNormalization;
 import dev.fovea.nn.MatMul;
@@ -236,6 +239,10 @@ public final class OnnxExporter {
             }
             case Flatten f -> new Out(g.node("Flatten", at, new String[] {nat(x, at).name}, integer("axis", 1)), false, 2);
             case Dropout d -> x;
+            case Rescaling r -> scaleShift(x, new float[] {r.scale()}, new float[] {r.offset()}, at);
+            case Normalization n -> normalization(n, x, at);
+            // Augmentation is the identity at inference, which is all an exported model does.
+            case ImageTransformLayer t when t.isRandom() -> x;
             case ActivationLayer a -> activation(x, a.activation(), at);
             case Add a -> {
                 String[] names = new String[in.length];
@@ -345,6 +352,26 @@ public final class OnnxExporter {
         int[] inverse = new int[perm.length];
         for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
         return new Out(g.node("Transpose", at, new String[] {y}, ints("perm", inverse)), false, v.rank);
+    }
+
+    /** y = x·scale + shift, both scalars (length 1) or per channel (the last Keras axis). */
+    private Out scaleShift(Out x, float[] scale, float[] shift, String at) {
+        int[] dims = scale.length == 1 ? new int[] {1} : x.nchw ? new int[] {1, scale.length, 1, 1} : new int[] {scale.length};
+        String y = g.node("Mul", at, new String[] {x.name, g.floats(at + "/scale", dims, scale)});
+        y = g.node("Add", at, new String[] {y, g.floats(at + "/shift", dims, shift)});
+        return new Out(y, x.nchw, x.rank);
+    }
+
+    /** Keras's Normalization: (x − mean) / max(sqrt(variance), 1e-7), as a scale and shift per channel. */
+    private Out normalization(Normalization n, Out x, String at) {
+        if (!n.isAdapted()) throw new dev.fovea.FoveaException("layer " + at + " (Normalization) has no mean and variance yet: adapt it before export");
+        float[] mean = n.mean(), variance = n.variance();
+        float[] scale = new float[mean.length], shift = new float[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            scale[i] = (float) (1 / Math.max(Math.sqrt(variance[i]), 1e-7));
+            shift[i] = -mean[i] * scale[i];
+        }
+        return scaleShift(x, scale, shift, at);
     }
 
     private static float[] filled(int n, float v) {
