@@ -9,16 +9,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fovea evaluate}: loss and accuracy of a trained model on a test set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a trained .fovea model on the test split of a data set.")
+        description = "Evaluate a trained .fovea model (or an .onnx model) on the test split of a data set.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE.fovea", description = "The trained model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE.fovea|FILE.onnx", description = "The trained model (.fovea, or ONNX imported on the fly).")
     String model;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
@@ -26,6 +28,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String data;
 
     @Mixin CommonOptions common;
+
+    @Mixin ReportOptions reportOptions;
 
     @Override public Integer call() {
         common.apply();
@@ -41,6 +45,15 @@ final class EvaluateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Map<String, Double> m = r.model().evaluate(test.images(), test.labels());
         double secs = (System.nanoTime() - start) / 1e9;
+        // ---- report hook (fovea-viz): curves from the file's recorded history, confusion matrix, per-class scores ----
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("model", model);
+        facts.put("data", source.description() + ", test split");
+        facts.put("test_loss", m.get("loss"));
+        facts.put("test_accuracy", m.get("accuracy"));
+        Path page = reportOptions.write(reportOptions.resolve(Path.of(model), "evaluate"),
+                "Evaluation report: " + Path.of(model).getFileName(), r.model(), test,
+                ReportOptions.history(r.provenance()), List.of(), facts, common);
         if (common.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
@@ -49,6 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.put("test_loss", m.get("loss"));
             out.put("test_accuracy", m.get("accuracy"));
             out.put("seconds", secs);
+            if (page != null) out.put("report", page.toString());
             common.out().println(Json.writePretty(out));
         } else {
             common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f on %,d images of %s (%.1f s)%n",

@@ -3,6 +3,9 @@ package dev.fovea.cli;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Model;
 import dev.fovea.nn.Presets;
+import dev.fovea.onnx.Onnx;
+import dev.fovea.onnx.OnnxModel;
+import dev.fovea.onnx.OnnxOptions;
 import dev.fovea.tensor.Shape;
 
 import java.nio.file.Files;
@@ -11,7 +14,7 @@ import java.util.Map;
 
 /**
  * Resolves {@code --model}: a preset name (e.g. "notes"), an architecture file (model.json
- * format, ending in .json) or a trained model (.fovea).
+ * format, ending in .json), a trained model (.fovea) or an ONNX model (.onnx).
  */
 final class ModelSource {
     /** The default per-example input: one Fashion-MNIST image. */
@@ -35,17 +38,35 @@ final class ModelSource {
             }
             return new Resolved(saved.model(), true, spec, saved.provenance());
         }
+        if (spec.endsWith(".onnx")) return onnx(spec, inputShape);
         if (spec.endsWith(".json")) {
             Model m = ModelFile.readArchitecture(existing(spec));
             if (!m.isBuilt() || inputShape != null) m.build(inputShape != null ? inputShape : DEFAULT_INPUT);
             return new Resolved(m, false, spec, Map.of());
         }
         if (!Presets.exists(spec) && (spec.contains("/") || spec.contains("."))) {
-            throw new CliException("--model " + spec + ": not a preset, and not a .json architecture or a .fovea model file");
+            throw new CliException("--model " + spec + ": not a preset, and not a .json architecture, a .fovea model or an .onnx file");
         }
         Model m = Presets.get(spec).factory().get();
         m.build(inputShape != null ? inputShape : DEFAULT_INPUT);
         return new Resolved(m, false, "preset " + spec, Map.of());
+    }
+
+    /**
+     * An ONNX model, imported into the core graph. --input-shape H,W,C fixes an image input's
+     * size (the ONNX input (N, C, H, W)); otherwise the file's declared shape is used.
+     */
+    private static Resolved onnx(String spec, Shape inputShape) {
+        Path p = existing(spec);
+        OnnxOptions options = OnnxOptions.defaults();
+        if (inputShape != null) options = options.withInputDims(1, inputShape.dim(2), inputShape.dim(0), inputShape.dim(1));
+        OnnxModel m = Onnx.load(p, options);
+        Map<String, Object> provenance = new java.util.LinkedHashMap<>();
+        provenance.put("source", "onnx");
+        provenance.put("file", spec);
+        provenance.put("producer", m.producer());
+        provenance.put("opset", m.opset());
+        return new Resolved(m.model(), true, spec, provenance);
     }
 
     /** A trained model, as evaluate and predict need. */

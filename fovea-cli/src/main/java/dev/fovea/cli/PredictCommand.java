@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         description = {"Predict the classes of images (PNG, JPEG, BMP, GIF) with a trained model.",
                 "Each image is converted to the model's input (grayscale or RGB, resized); the conversion is printed."})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE.fovea", description = "The trained model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE.fovea|FILE.onnx", description = "The trained model (.fovea, or ONNX imported on the fly).")
     String model;
 
     @Option(names = {"--top-k", "-k"}, defaultValue = "3", paramLabel = "K", description = "How many classes to show per image (default: ${DEFAULT-VALUE}).")

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         description = "Print a model's layers, output shapes and parameter counts (as Keras's model.summary()).")
 final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "notes", paramLabel = "NAME|FILE",
-            description = "A preset (${COMPLETION-CANDIDATES:-notes, notes-dropout, tiny}), a model.json architecture or a trained .fovea file (default: ${DEFAULT-VALUE}).")
+            description = "A preset (${COMPLETION-CANDIDATES:-notes, notes-dropout, tiny}), a model.json architecture, a trained .fovea file or an .onnx model (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: 28,28,1, or the file's own).")

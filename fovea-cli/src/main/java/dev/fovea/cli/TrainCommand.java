@@ -18,6 +18,7 @@ import dev.fovea.train.FitOptions;
 import dev.fovea.train.History;
 import dev.fovea.train.ProgressBar;
 import dev.fovea.train.TrainingState;
+import dev.fovea.viz.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,6 +81,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
+    @Mixin ReportOptions reportOptions;
+
     @Override public Integer call() {
         common.apply();
         DataSource source = DataSources.resolve(data);
@@ -127,7 +130,8 @@ final class TrainCommand implements Callable<Integer> {
         if (schedule != null) fit.schedule(schedule);
         if (resumeState != null) fit.resume(resumeState);
         EpochTimer timer = new EpochTimer();
-        List<Callback> callbacks = new ArrayList<>(List.of(progress(), timer));
+        TrainingReport.Recorder recorder = new TrainingReport.Recorder();   // report hook: running curves
+        List<Callback> callbacks = new ArrayList<>(List.of(progress(), timer, recorder));
         if (patience != null) callbacks.add(new EarlyStopping("val_loss", patience, 0, true));
         if (checkpoint != null) callbacks.add(new ModelCheckpoint(checkpoint, "val_loss", false, true, provenance));
         if (csv != null) callbacks.add(new CsvLogger(csv));
@@ -141,8 +145,19 @@ final class TrainCommand implements Callable<Integer> {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> test = m.evaluate(tt.test().images(), tt.test().labels());
         Path out = output != null ? output : Path.of(fileStem() + ".fovea");
+        provenance.put("history", ReportOptions.copy(h));   // report hook: lets evaluate redraw the curves
         ModelFile.save(out, m, provenance);
-        report(h, test, trainSeconds, timer.seconds, out, source);
+        // ---- report hook (fovea-viz): curves, confusion matrix, per-class scores, misclassified images ----
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("model", out.toString());
+        facts.put("architecture", description);
+        facts.put("data", source.description() + ", test split");
+        facts.put("epochs", h.epochs().size());
+        facts.put("test_loss", test.get("loss"));
+        facts.put("test_accuracy", test.get("accuracy"));
+        Path page = reportOptions.write(reportOptions.resolve(out, null), "Training report: " + fileStem(), m, tt.test(),
+                ReportOptions.copy(h), recorder.points(), facts, common);
+        report(h, test, trainSeconds, timer.seconds, out, source, page);
         return 0;
     }
 
@@ -166,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         return dot > 0 ? base.substring(0, dot) : base;
     }
 
-    private void report(History h, Map<String, Double> test, double trainSeconds, List<Double> epochSeconds, Path out, DataSource source) {
+    private void report(History h, Map<String, Double> test, double trainSeconds, List<Double> epochSeconds, Path out, DataSource source, Path page) {
         if (common.json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", model);
@@ -178,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
             r.put("test_loss", test.get("loss"));
             r.put("test_accuracy", test.get("accuracy"));
             r.put("saved", out.toString());
+            if (page != null) r.put("report", page.toString());
             common.out().println(Json.writePretty(r));
         } else {
             common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; trained in %.1f s (%.1f s per epoch); saved %s%n",

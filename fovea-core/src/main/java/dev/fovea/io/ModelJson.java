@@ -136,7 +136,12 @@ public final class ModelJson {
             int node = model.addNode(layer, inputs);
             if (layer.name() != null && index.put(layer.name(), node) != null) throw l.error("name", "\"" + layer.name() + "\" is used twice");
         }
-        if (a.has("input_shape")) model.build(Shape.of(a.requireIntArray("input_shape", 3, 1, 65536)));
+        if (a.has("input_shape")) {
+            // Images are (H, W, C); imported graphs may take other ranks, so 1 to 8 axes are accepted.
+            int[] shape = a.requireIntArray("input_shape", 1, 65536);
+            if (shape.length < 1 || shape.length > 8) throw a.error("input_shape", "must have 1 to 8 entries, got " + shape.length);
+            model.build(Shape.of(shape));
+        }
         return model;
     }
 

@@ -26,14 +26,21 @@ public abstract class ActivatedLayer extends Layer {
     /** z (N, ...outputShape) = L(x); z is pre-shaped by the caller. */
     protected abstract void linearForward(Tensor z, Tensor x, ForwardContext ctx);
 
+    /** True when the linear part is the identity (a standalone activation): forward then skips copying x. */
+    protected boolean linearIsIdentity() { return false; }
+
     /** Accumulates parameter gradients from dz and returns dx (or null when not needed). */
     public abstract Tensor backwardLinear(Tensor dz, boolean needInputGrad);
 
     @Override public final Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
         Shape outShape = outputShape().withBatch(x.dim(0));
-        z = zBuf.get(outShape);
-        linearForward(z, x, ctx);
+        if (linearIsIdentity()) {
+            z = x;   // nothing to compute: the activation reads the input itself
+        } else {
+            z = zBuf.get(outShape);
+            linearForward(z, x, ctx);
+        }
         if (activation == Activation.LINEAR) {
             y = z;
         } else {

@@ -6,6 +6,7 @@ import dev.fovea.ops.Padding;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Creates layers from their class name and config (the inverse of {@link Layer#className()} and
@@ -13,9 +14,10 @@ import java.util.Set;
  */
 public final class LayerRegistry {
     /** Every class name {@link #create} accepts. */
-    public static final List<String> CLASS_NAMES = List.of(
+    public static final List<String> CLASS_NAMES = Stream.concat(Stream.of(
             "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "Flatten", "Dense", "Dropout", "Activation", "Add",
-            "Rescaling", "Normalization", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomErasing");
+            "Rescaling", "Normalization", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomErasing"),
+            GraphLayers.CLASS_NAMES.stream()).toList();
 
     private static final Set<String> CONV_KEYS = Set.of("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
     private static final Set<String> POOL_KEYS = Set.of("pool_size", "strides", "padding");
@@ -60,6 +62,8 @@ public final class LayerRegistry {
             case "RandomRotation" -> RandomRotation.fromConfig(config, at);
             case "RandomZoom" -> RandomZoom.fromConfig(config, at);
             case "RandomErasing" -> RandomErasing.fromConfig(config, at);
+            // The layers of general graphs (imported ONNX models) live in GraphLayers.
+            case String name when GraphLayers.handles(name) -> GraphLayers.create(name, config, where);
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"; accepted: "
                     + String.join(", ", CLASS_NAMES));
         };

@@ -228,6 +228,15 @@ public class Model {
         return backward(dOut, false, true);
     }
 
+    /**
+     * As {@link #backwardToInput(Tensor)}; when {@code fromLogits}, dOut is the gradient w.r.t. the
+     * output layer's pre-activation, so saliency and Grad-CAM can differentiate a class score
+     * before softmax (Simonyan et al. 2014; Selvaraju et al. 2017). Added for dev.fovea.viz.
+     */
+    public Tensor backwardToInput(Tensor dOut, boolean fromLogits) {
+        return backward(dOut, fromLogits, true);
+    }
+
     private Tensor backward(Tensor dOut, boolean fromLogits, boolean wantInputGrad) {
         int last = nodes.size() - 1;
         java.util.Arrays.fill(grads, null);

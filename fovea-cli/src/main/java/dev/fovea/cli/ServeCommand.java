@@ -1,0 +1,96 @@
+package dev.fovea.cli;
+
+import dev.fovea.serve.InferenceServer;
+import dev.fovea.serve.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code fovea serve}: the HTTP inference server and its web page. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve trained models over HTTP, with a web page at / where a person drops, picks or draws an image.",
+                "API: POST /v1/models/NAME:predict (a PNG or JPEG body, or {\"tensor\": [...]}), GET /v1/models, /healthz, /readyz, /metrics.",
+                "Concurrent requests are micro-batched into one forward pass; models are loaded once, at start-up.",
+                "Binds 127.0.0.1 unless --host says otherwise."})
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Trained .fovea files, each served under its file name without"
+            + " extension, or NAME=FILE.fovea to choose the name.")
+    List<String> modelSpecs;
+
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes the server to the network).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "Most examples per forward pass; 1 turns micro-batching off (default: 32).")
+    Integer maxBatch;
+
+    @Option(names = "--batch-delay-ms", paramLabel = "MS", description = "How long a batch waits for more requests once it has one (default: 2).")
+    Integer batchDelayMs;
+
+    @Option(names = "--queue", paramLabel = "N", description = "Examples that may wait per model; beyond it, 503 at once (default: 64).")
+    Integer queue;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Per-request time limit; past it, 503 (default: 10000).")
+    Integer timeoutMs;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "Larger request bodies get 413 (default: 8388608).")
+    Long maxBody;
+
+    @Option(names = "--max-pixels", paramLabel = "N", description = "Larger images get 400, checked from the header before decoding (default: 16000000).")
+    Long maxPixels;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Prediction requests handled at once; beyond it, 503 at once (default: 128).")
+    Integer maxInFlight;
+
+    @Mixin CommonOptions common;
+
+    @Override public Integer call() throws InterruptedException {
+        common.apply();
+        ServerConfig c = ServerConfig.defaults().withHost(host).withPort(port);
+        if (maxBatch != null) c = c.withMaxBatch(maxBatch);
+        if (batchDelayMs != null) c = c.withBatchDelay(Duration.ofMillis(batchDelayMs));
+        if (queue != null) c = c.withQueueCapacity(queue);
+        if (timeoutMs != null) c = c.withTimeout(Duration.ofMillis(timeoutMs));
+        if (maxBody != null) c = c.withMaxBodyBytes(maxBody);
+        if (maxPixels != null) c = c.withMaxPixels(maxPixels);
+        if (maxInFlight != null) c = c.withMaxInFlight(maxInFlight);
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String spec : modelSpecs) {
+            int eq = spec.indexOf('=');
+            String name = eq > 0 ? spec.substring(0, eq) : VisualizeCommand.stem(Path.of(spec));
+            Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+            if (!file.toString().endsWith(".fovea")) throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train)");
+            if (files.put(name, file) != null) throw new CliException("two models would be named \"" + name + "\"; name them with NAME=FILE.fovea");
+        }
+        var err = common.err();
+        InferenceServer server = InferenceServer.start(InferenceServer.load(files), c, line -> {
+            err.println(line);
+            err.flush();
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "fovea-serve-shutdown"));
+        var a = server.address();
+        String url = "http://" + (a.getAddress().getHostAddress().contains(":") ? "[" + a.getAddress().getHostAddress() + "]" : a.getAddress().getHostAddress())
+                + ":" + a.getPort() + "/";
+        common.out().println("fovea: serving " + String.join(", ", files.keySet()) + " at " + url
+                + " (max batch " + c.maxBatch() + ", queue " + c.queueCapacity() + ", timeout " + c.timeout().toMillis() + " ms); Ctrl-C stops");
+        common.out().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fovea.nn;
+
+import dev.fovea.FoveaException;
+import dev.fovea.ops.BroadcastOp;
+import dev.fovea.ops.MatMulOp;
+import dev.fovea.tensor.Buffer;
+import dev.fovea.tensor.Shape;
+import dev.fovea.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Matrix product of per-example tensors with numpy matmul semantics (ONNX MatMul): a (..., M, K)
+ * · b (..., K, P) = (..., M, P), leading axes broadcast, a 1-D operand taken as a row (a) or
+ * column (b) vector and its axis dropped from the result. Either two inputs, or one input and a
+ * trainable constant ("kernel") on the right, or on the left with {@code constant_first}. With a
+ * (K, P) kernel on the right this is a dense layer over the last axis.
+ */
+public final class MatMul extends MergeLayer {
+    private final Shape constantShape;   // null: two inputs
+    private final boolean constantFirst;
+    private final Buffer outBuf = new Buffer();
+    private final Buffer daBuf = new Buffer();
+    private final Buffer dbBuf = new Buffer();
+    private Parameter constant;
+    private int[] leadA, leadB, lead;   // per example: leading (batch) axes of a, b and the result, aligned
+    private int m, k, p;
+    private MatMulOp op;
+    private int opBatch = -1;
+    private Tensor lastA, lastB;
+
+    public MatMul() {
+        this(null, false);
+    }
+
+    public MatMul(Shape constantShape, boolean constantFirst) {
+        this.constantShape = constantShape;
+        this.constantFirst = constantFirst;
+    }
+
+    public Shape constantShape() { return constantShape; }
+    public boolean constantFirst() { return constantFirst; }
+    public Parameter constant() { return constant; }
+
+    @Override public String className() { return "MatMul"; }
+
+    @Override public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (constantShape != null) {
+            c.put("constant_shape", ConfigValues.list(constantShape.toArray()));
+            c.put("constant_first", constantFirst);
+        }
+        return c;
+    }
+
+    private int constantSlot() {
+        return constantShape == null ? -1 : (constantFirst ? 0 : 1);
+    }
+
+    @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
+        String where = "layer " + name() + " (MatMul)";
+        int expected = constantShape == null ? 2 : 1;
+        if (in.length != expected) throw new FoveaException(where + " takes " + expected + " input(s), got " + in.length);
+        Shape a = constantSlot() == 0 ? constantShape : in[0];
+        Shape b = switch (constantSlot()) {
+            case 0 -> in[0];
+            case 1 -> constantShape;
+            default -> in[1];
+        };
+        if (a.rank() < 1 || b.rank() < 1) throw new FoveaException(where + ": operands must have at least one axis, got " + a + " and " + b);
+        int[] ad = a.rank() == 1 ? new int[] {1, a.dim(0)} : a.toArray();
+        int[] bd = b.rank() == 1 ? new int[] {b.dim(0), 1} : b.toArray();
+        m = ad[ad.length - 2];
+        k = ad[ad.length - 1];
+        p = bd[bd.length - 1];
+        if (bd[bd.length - 2] != k) throw new FoveaException(where + ": inner sizes differ: " + a + " · " + b);
+        int r = Math.max(ad.length, bd.length) - 2;
+        leadA = align(Arrays.copyOf(ad, ad.length - 2), r);
+        leadB = align(Arrays.copyOf(bd, bd.length - 2), r);
+        lead = BroadcastOp.broadcastShape(leadA, leadB, where);
+        int[] out = Arrays.copyOf(lead, r + 2);
+        int len = r;
+        if (a.rank() > 1) out[len++] = m;
+        if (b.rank() > 1) out[len++] = p;
+        if (constantShape != null) {
+            Tensor c = Tensor.zeros(constantShape);
+            Initializers.glorotUniform(c.data(), k, constantFirst ? m : p, rng);
+            constant = addParameter("kernel", c);
+        }
+        return Shape.of(Arrays.copyOf(out, len));
+    }
+
+    private static int[] align(int[] d, int r) {
+        int[] o = new int[r];
+        Arrays.fill(o, 1);
+        System.arraycopy(d, 0, o, r - d.length, d.length);
+        return o;
+    }
+
+    private MatMulOp op(int n) {
+        if (n != opBatch) {
+            int slot = constantSlot();
+            op = new MatMulOp(withBatch(leadA, slot == 0 ? 1 : n), withBatch(leadB, slot == 1 ? 1 : n), withBatch(lead, n), m, k, p);
+            opBatch = n;
+        }
+        return op;
+    }
+
+    private static int[] withBatch(int[] d, int n) {
+        int[] o = new int[d.length + 1];
+        o[0] = n;
+        System.arraycopy(d, 0, o, 1, d.length);
+        return o;
+    }
+
+    @Override public Tensor forward(Tensor[] inputs, ForwardContext ctx) {
+        int n = inputs[0].dim(0);
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].shape().dropBatch().equals(inputShapes()[i]) || inputs[i].dim(0) != n) {
+                throw new FoveaException("layer " + name() + " (MatMul) expects input " + i + " (batch, "
+                        + inputShapes()[i].toString().substring(1) + " but got " + inputs[i].shape());
+            }
+        }
+        int slot = constantSlot();
+        lastA = slot == 0 ? constant.value() : inputs[0];
+        lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
+        Tensor out = outBuf.get(outputShape().withBatch(n));
+        op(n).forward(out.data(), lastA.data(), lastB.data());
+        return out;
+    }
+
+    @Override public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
+        int slot = constantSlot();
+        Tensor ta = null, tb = null;
+        float[] dA = null, dB = null;
+        if (slot == 0) dA = constant.grad().data();
+        else if (needInputGrad[0]) { ta = daBuf.get(lastA.shape()); ta.fill(0f); dA = ta.data(); }
+        int bInput = slot == 0 ? 0 : 1;
+        if (slot == 1) dB = constant.grad().data();
+        else if (needInputGrad[bInput]) { tb = dbBuf.get(lastB.shape()); tb.fill(0f); dB = tb.data(); }
+        op(dy.dim(0)).backward(dA, dB, dy.data(), lastA.data(), lastB.data());
+        switch (slot) {
+            case 0 -> dInputs[0] = tb;
+            case 1 -> dInputs[0] = ta;
+            default -> {
+                dInputs[0] = ta;
+                dInputs[1] = tb;
+            }
+        }
+    }
+}
