@@ -63,8 +63,8 @@ public final class BatchNormalization extends Layer {
         inner = Axes.product(in, a + 1, in.rank());
         gamma = config.scale ? addParameter("gamma", filled(channels, 1f)) : null;
         beta = config.center ? addParameter("beta", Tensor.zeros(channels)) : null;
-        movingMean = addParameter("moving_mean", Tensor.zeros(channels));
-        movingVariance = addParameter("moving_variance", filled(channels, 1f));
+        movingMean = addParameter("moving_mean", Tensor.zeros(channels), false);
+        movingVariance = addParameter("moving_variance", filled(channels, 1f), false);
         return in;
     }
 

@@ -83,7 +83,11 @@ public abstract class Layer {
     }
 
     protected final Parameter addParameter(String shortName, Tensor value) {
-        Parameter p = new Parameter(name + "/" + shortName, value);
+        return addParameter(shortName, value, true);
+    }
+
+    protected final Parameter addParameter(String shortName, Tensor value, boolean trainable) {
+        Parameter p = new Parameter(name + "/" + shortName, value, trainable);
         parameters.add(p);
         return p;
     }

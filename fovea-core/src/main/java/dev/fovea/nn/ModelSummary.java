@@ -24,9 +24,11 @@ final class ModelSummary {
             sb.append(i == nodes.size() - 1 ? doubleRule : "\n");
         }
         long total = model.parameterCount();
+        long trainable = 0;
+        for (Parameter p : model.parameters()) if (p.trainable()) trainable += p.size();
         sb.append(String.format(Locale.ROOT, "Total params: %,d%n", total));
-        sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total));
-        sb.append("Non-trainable params: 0\n").append(rule);
+        sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainable));
+        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", total - trainable)).append(rule);
         return sb.toString();
     }
 

@@ -33,6 +33,12 @@ public final class Presets {
                 () -> notes(0), new Recipe("adam", 0.001, 6, 64)));
         add(new Preset("notes-dropout", "the course-notes CNN with Dropout 0.4 before the last Dense (the TensorFlow tutorial row of the Fashion-MNIST benchmark)",
                 () -> notes(0.4), new Recipe("adam", 0.001, 15, 64)));
+        add(new Preset("notes-bn", "the course-notes CNN with batch normalisation after each convolution and the hidden Dense, "
+                + "dropout 0.4, and random horizontal flips and shifts of up to 2 pixels during training",
+                Presets::notesBatchNorm, new Recipe("adam", 0.001, 20, 64, "cosine", 0, 0)));
+        add(new Preset("fovea-small", "a small VGG-style CNN: two blocks of two 3x3 same convolutions with batch normalisation "
+                + "(32 and 64 filters), a 128-filter block, global average pooling; flips, shifts and random erasing",
+                Presets::foveaSmall, new Recipe("adamw", 0.003, 30, 128, "one-cycle", 0.0005, 0.1)));
         add(new Preset("tiny", "a small fast CNN for smoke tests: Conv2D 8/3 relu, MaxPool 2/2, Flatten, Dense 10 softmax",
                 () -> Sequential.of(new Conv2D(8, 3, "relu"), new MaxPool2D(2, 2), new Flatten(), new Dense(10, "softmax")),
                 new Recipe("adam", 0.003, 2, 64)));
@@ -55,6 +61,51 @@ public final class Presets {
         m.add(new Flatten());
         m.add(new Dense(1024, "relu"));
         if (dropout > 0) m.add(new Dropout(dropout));
+        m.add(new Dense(10, "softmax"));
+        return m;
+    }
+
+    /** The course-notes model with batch normalisation (conv biases dropped: BN's beta replaces them) and augmentation. */
+    public static Sequential notesBatchNorm() {
+        Sequential m = new Sequential();
+        m.add(new RandomFlip("horizontal"));
+        m.add(new RandomTranslation(0.08, 0.08));
+        m.add(new Conv2D(32, 3).useBias(false));
+        m.add(new BatchNormalization());
+        m.add(new ActivationLayer("relu"));
+        m.add(new MaxPool2D(2, 2));
+        m.add(new Conv2D(64, 3).useBias(false));
+        m.add(new BatchNormalization());
+        m.add(new ActivationLayer("relu"));
+        m.add(new MaxPool2D(2, 2));
+        m.add(new Flatten());
+        m.add(new Dense(new Dense.Config(1024, Activation.LINEAR, false)));
+        m.add(new BatchNormalization());
+        m.add(new ActivationLayer("relu"));
+        m.add(new Dropout(0.4));
+        m.add(new Dense(10, "softmax"));
+        return m;
+    }
+
+    /** Two VGG blocks and a wider third, then global average pooling: few parameters, most of the work in convolutions. */
+    public static Sequential foveaSmall() {
+        Sequential m = new Sequential();
+        m.add(new RandomFlip("horizontal"));
+        m.add(new RandomTranslation(0.1, 0.1));
+        m.add(new RandomErasing());
+        for (int filters : new int[] {32, 64}) {
+            for (int i = 0; i < 2; i++) {
+                m.add(new Conv2D(filters, 3).padding("same").useBias(false));
+                m.add(new BatchNormalization());
+                m.add(new ActivationLayer("relu"));
+            }
+            m.add(new MaxPool2D(2, 2));
+        }
+        m.add(new Conv2D(128, 3).padding("same").useBias(false));
+        m.add(new BatchNormalization());
+        m.add(new ActivationLayer("relu"));
+        m.add(GlobalPooling2D.average());
+        m.add(new Dropout(0.3));
         m.add(new Dense(10, "softmax"));
         return m;
     }

@@ -89,6 +89,7 @@ public abstract class Optimizer {
         float lr = (float) learningRate;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
+            if (!p.trainable()) continue;   // e.g. moving statistics: updated by their layer, never decayed
             float[] w = p.value().data(), g = p.grad().data();
             float[][] slots = state.get(i);
             long t = iterations;

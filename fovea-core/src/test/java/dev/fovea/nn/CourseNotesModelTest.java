@@ -46,6 +46,17 @@ class CourseNotesModelTest {
     }
 
     @Test
+    void batchNormPresetCountsAsKeras() {
+        // Keras: BN has 4 parameters per channel, of which moving mean and variance are non-trainable.
+        Sequential m = Presets.notesBatchNorm();
+        m.build(28, 28, 1);
+        assertEquals(288 + 128 + 18_432 + 256 + 1_638_400 + 4_096 + 10_250, m.parameterCount());
+        String s = m.summary();
+        assertTrue(s.contains("Trainable params: 1,669,610"), s);
+        assertTrue(s.contains("Non-trainable params: 2,240"), s);
+    }
+
+    @Test
     void overfitsOneBatch() {
         Sequential m = Sequential.of(
                 new Conv2D(8, 3, "relu"), new MaxPool2D(2), new Flatten(), new Dense(32, "relu"), new Dense(4, "softmax"));

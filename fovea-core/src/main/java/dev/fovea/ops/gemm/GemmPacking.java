@@ -2,11 +2,8 @@ package dev.fovea.ops.gemm;
 
 import static dev.fovea.ops.gemm.GemmMicroKernel.MR;
 import static dev.fovea.ops.gemm.GemmMicroKernel.NR;
-import static dev.fovea.ops.gemm.GemmMicroKernel.S;
-import static dev.fovea.ops.gemm.GemmMicroKernel.V;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous layouts the micro-kernel streams through.
@@ -32,17 +29,16 @@ final class GemmPacking {
     /**
      * op(B)(p, j) = b[src + p * ldb + j]. Row p of the panel is read once, contiguously, and dealt
      * out NR floats at a time to the slivers: sequential reads keep the prefetcher on, which a
-     * sliver-by-sliver walk down the column (stride ldb) does not.
+     * sliver-by-sliver walk down the column (stride ldb) does not. arraycopy of a constant NR
+     * floats compiles to a few vector moves, and unlike Vector API calls stays fast before the
+     * JIT has compiled this method.
      */
     private static void packRowsB(float[] b, int src, int ldb, int kc, int nc, float[] dst) {
         int full = nc / NR * NR;
         int sliver = kc * NR;
         for (int p = 0; p < kc; p++, src += ldb) {
             int d = p * NR;
-            for (int j = 0; j < full; j += NR, d += sliver) {
-                FloatVector.fromArray(S, b, src + j).intoArray(dst, d);
-                FloatVector.fromArray(S, b, src + j + V).intoArray(dst, d + V);
-            }
+            for (int j = 0; j < full; j += NR, d += sliver) System.arraycopy(b, src + j, dst, d, NR);
             if (full < nc) {
                 System.arraycopy(b, src + full, dst, d, nc - full);
                 Arrays.fill(dst, d + nc - full, d + NR, 0f);

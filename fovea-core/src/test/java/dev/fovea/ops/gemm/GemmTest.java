@@ -52,6 +52,20 @@ class GemmTest {
             return out;
         }
 
+        /** The small-problem loops, whatever size Gemm would route to them. */
+        float[] runSmall() {
+            float[] out = c.clone();
+            GemmSmall.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
+        /** The packed path on one thread, whatever size Gemm would route to it. */
+        float[] runBlocked() {
+            float[] out = c.clone();
+            GemmBlocked.run(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
         float[] runReference() {
             float[] out = c.clone();
             GemmReference.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
@@ -127,6 +141,28 @@ class GemmTest {
     }
 
     @Test
+    void eachPathOnItsOwn() {
+        // Gemm picks a path by size; here each is checked across sizes so a threshold change
+        // cannot leave one untested. Widths straddle the in-place-A limit of the packed path.
+        SplittableRandom rnd = new SplittableRandom(9);
+        int wide = GemmBlocked.IN_PLACE_A_MAX_COLUMNS;
+        int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {13, 5, 7}, {25, wide, 30}, {25, wide + 1, 30}, {37, wide + 33, 9}};
+        for (int[] sh : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float beta : BETAS) {
+                        Case cs = Case.random(rnd, ta, tb, sh[0], sh[1], sh[2], beta);
+                        float[] want = cs.runReference();
+                        String small = cs.mismatch(cs.runSmall(), want), blocked = cs.mismatch(cs.runBlocked(), want);
+                        if (small != null) fail("GemmSmall: " + small);
+                        if (blocked != null) fail("GemmBlocked: " + blocked);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void randomShapes() {
         SplittableRandom rnd = new SplittableRandom(2);
         for (int t = 0; t < 60; t++) {
@@ -173,10 +209,28 @@ class GemmTest {
             for (int threads : new int[] {2, 3}) {
                 Parallel.setThreads(threads);
                 SplittableRandom rnd = new SplittableRandom(5 + threads);
-                check(Case.random(rnd, false, false, 611, 40, 30, 0.5f));  // many rows: split rows
-                check(Case.random(rnd, true, true, 20, 900, 40, 0f));      // many columns: split columns
-                check(Case.random(rnd, false, true, 130, 130, 130, 1f));
-                check(Case.random(rnd, true, false, 25, 7, 5000, 0f));     // tall k, few tiles
+                // {m, n, k} and the split each must take, so that every split is exercised.
+                Object[][] cases = {
+                    {new int[] {2400, 40, 30}, GemmParallel.Split.ROWS},
+                    {new int[] {20, 4000, 40}, GemmParallel.Split.COLUMNS},
+                    {new int[] {131, 130, 129}, null},                      // either, by transposes
+                    {new int[] {25, 7, 12000}, GemmParallel.Split.DEPTH},   // tall k, few tiles
+                    {new int[] {45, 70, 3000}, GemmParallel.Split.DEPTH},
+                };
+                for (Object[] cs : cases) {
+                    int[] sh = (int[]) cs[0];
+                    // Big enough to be split at all; otherwise this test would test nothing.
+                    assertTrue((long) sh[0] * sh[1] * sh[2] >= Gemm.PARALLEL_MIN_FMAS);
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (boolean tb : new boolean[] {false, true}) {
+                            if (cs[1] != null) {
+                                assertEquals(cs[1], GemmParallel.choose(ta, tb, sh[0], sh[1], sh[2], threads),
+                                        java.util.Arrays.toString(sh) + " transA " + ta + " transB " + tb);
+                            }
+                            check(Case.random(rnd, ta, tb, sh[0], sh[1], sh[2], BETAS[rnd.nextInt(3)]));
+                        }
+                    }
+                }
             }
         } finally {
             Parallel.setThreads(before);
