@@ -71,6 +71,9 @@ public final class Normalization extends ImageTransformLayer {
 
     public float[] variance() { return variance == null ? null : variance.clone(); }
 
+    /** What forward multiplies by after subtracting the mean: 1 / max(sqrt(variance), 1e-7), per channel (a copy). */
+    public float[] inverseStd() { return invStd == null ? null : invStd.clone(); }
+
     /** Learns each channel's mean and variance from images (N, ..., C). */
     public Normalization adapt(Tensor images) {
         Stats s = new Stats(images.dim(-1));

@@ -1,6 +1,12 @@
 package dev.fovea.data;
 
+import dev.fovea.FoveaException;
+
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -16,12 +22,30 @@ final class ImageDecoder {
         this.loader = loader;
     }
 
+    /** Files up to this size are read whole and decoded from memory: one open and one read instead of two opens and many reads. */
+    private static final long IN_MEMORY_BYTES = 16 << 20;
+
     /** Decodes file to outH x outW x c values into dst from off. */
     void decode(Path file, int outH, int outW, int c, boolean crop, float[] dst, int off) {
-        loader.decode(file, (format, image) -> {
+        ImageLoader.Converter<Void> into = (format, image) -> {
             convert(image, outH, outW, c, crop, dst, off);
             return null;
-        });
+        };
+        byte[] bytes = readSmall(file);
+        if (bytes != null) loader.decode(file.toString(), bytes, into);
+        else loader.decode(file, into);
+    }
+
+    /** The file's bytes when it is small (the common case in datasets), else null. */
+    private static byte[] readSmall(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes((int) IN_MEMORY_BYTES + 1);
+            return b.length <= IN_MEMORY_BYTES ? b : null;
+        } catch (NoSuchFileException e) {
+            throw new FoveaException(file + ": no such file");
+        } catch (IOException e) {
+            throw new FoveaException(file + ": cannot read (" + Errors.detail(e) + ")", e);
+        }
     }
 
     static void convert(BufferedImage image, int outH, int outW, int c, boolean crop, float[] dst, int off) {

@@ -61,10 +61,15 @@ public final class ImageLoader {
     /** Loads an image held in memory (an upload, say); {@code name} is used in messages. */
     public LoadedImage load(String name, byte[] bytes, Shape target) {
         checkTarget(target);
+        return decode(name, bytes, (f, image) -> convert(name, f, image, target));
+    }
+
+    /** As {@link #decode(Path, Converter)}, for an image held in memory. */
+    <T> T decode(String name, byte[] bytes, Converter<T> converter) {
         ImageFormat format = ImageFormat.sniff(bytes, bytes.length);
         if (format == null) throw notAnImage(name);
         try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            return decode(name, format, iis, (f, image) -> convert(name, f, image, target));
+            return decode(name, format, iis, converter);
         } catch (IOException e) {
             throw new FoveaException(name + ": cannot read (" + Errors.detail(e) + ")", e);
         }

@@ -122,6 +122,21 @@ class ExportOrtTest {
     }
 
     @Test
+    void preprocessingAndAugmentationLayers() throws Exception {
+        // Rescaling and Normalization export as arithmetic (before and after the layout change to
+        // NCHW); the random layers are the identity at inference and export as nothing.
+        Sequential m = Sequential.of(new dev.fovea.nn.Rescaling(2, -1),
+                new dev.fovea.nn.Normalization(new float[] {0.1f, -0.2f, 0.3f}, new float[] {0.5f, 2f, 0f}),
+                new dev.fovea.nn.RandomFlip(), new dev.fovea.nn.RandomTranslation(0.1, 0.1), new dev.fovea.nn.RandomRotation(0.1),
+                new dev.fovea.nn.RandomZoom(0.1), new dev.fovea.nn.RandomErasing(), new Conv2D(4, 3, "relu"),
+                new dev.fovea.nn.Normalization(new float[] {0.5f, 0.1f, 0f, 1f}, new float[] {1f, 4f, 0.25f, 9f}),
+                new dev.fovea.nn.Normalization(new float[] {0.2f}, new float[] {2f}), new Flatten(), new Dense(3, "softmax"));
+        m.seed(5).build(7, 6, 3);
+        randomize(m, 2);
+        roundTrip("preprocessing", m);
+    }
+
+    @Test
     void courseNotesModel() throws Exception {
         Sequential m = Presets.notes(0.4);
         m.seed(3).build(28, 28, 1);
