@@ -202,19 +202,6 @@ class ExportOrtTest {
     }
 
     @Test
-    void preprocessingAndAugmentationLayers() throws Exception {
-        // Preprocessing exports as arithmetic; augmentation is the identity at inference.
-        Sequential m = Sequential.of(
-                new dev.fovea.nn.Rescaling(1 / 127.5, -1),
-                new dev.fovea.nn.Normalization(new float[] {0.1f, -0.2f}, new float[] {0.5f, 2f}),
-                new dev.fovea.nn.RandomFlip("horizontal"), new dev.fovea.nn.RandomTranslation(0.1, 0.1),
-                new dev.fovea.nn.RandomRotation(0.1), new dev.fovea.nn.RandomZoom(0.1), new dev.fovea.nn.RandomErasing(),
-                new Conv2D(3, 3, "relu"), new Flatten(), new Dense(4, "softmax"));
-        m.seed(12).build(8, 8, 2);
-        roundTrip("preprocessing", m);
-    }
-
-    @Test
     void nonImageInputAndBatchNormOnAnotherAxis() throws Exception {
         Model m = new Model("vectors");
         int bn = m.addNode(new BatchNormalization(new BatchNormalization.Config(1, 0.9, 1e-3, false, true)), Model.MODEL_INPUT);

@@ -285,12 +285,6 @@ public final class OnnxExporter {
             }
             case Reshape r -> reshape(nat(x, at), r.outputShape(), at);
             case ConstantLayer c -> constant(c, x, at);
-            case Rescaling r -> new Out(g.node("Add", at, new String[] {
-                    g.node("Mul", at, new String[] {x.name, g.floats(at + "/scale", new int[0], new float[] {r.scale()})}),
-                    g.floats(at + "/offset", new int[0], new float[] {r.offset()})}), x.nchw, x.rank);
-            case Normalization n -> normalization(n, x, at);
-            // Augmentation (RandomFlip, RandomRotation, ...) is the identity at inference, as Dropout.
-            case ImageTransformLayer t when t.isRandom() -> x;
             default -> throw unsupported(l);
         };
     }
@@ -506,12 +500,4 @@ public final class OnnxExporter {
         return new Out(g.node("Expand", at, new String[] {value, target}), false, dims.length);
     }
 
-    /** (x - mean) * inverseStd per channel, with Fovea's constants, broadcast along the channel axis of v's layout. */
-    private Out normalization(Normalization n, Out x, String at) {
-        float[] mean = n.mean(), inv = n.inverseStd();
-        if (mean == null) throw new FoveaException("layer " + at + " (Normalization) has no mean and variance to export: adapt it first");
-        int[] dims = mean.length == 1 ? new int[0] : x.nchw ? new int[] {mean.length, 1, 1} : new int[] {mean.length};
-        String centred = g.node("Sub", at, new String[] {x.name, g.floats(at + "/mean", dims, mean)});
-        return new Out(g.node("Mul", at, new String[] {centred, g.floats(at + "/inverse_std", dims, inv)}), x.nchw, x.rank);
-    }
 }
