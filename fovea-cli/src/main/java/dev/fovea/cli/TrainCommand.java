@@ -44,8 +44,10 @@ final class TrainCommand implements Callable<Integer> {
     String inputShape;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
-            description = "embedded (a Fashion-MNIST subset inside Fovea), fashion-mnist (the full set from the Debian package dataset-fashion-mnist) or a directory of IDX files (default: ${DEFAULT-VALUE}).")
+            description = "embedded (a Fashion-MNIST subset inside Fovea), fashion-mnist (the full set from the Debian package dataset-fashion-mnist), or a directory: IDX files, CIFAR-10 binary, or images in one sub-folder per class (default: ${DEFAULT-VALUE}).")
     String data;
+
+    @Mixin DataCliOptions dataOptions;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
@@ -85,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
-        DataSource source = DataSources.resolve(data);
+        DataSource source = dataOptions.resolve(data, seed, common.err());
         common.err().println("fovea: loading " + source.description());
         TrainTest tt = source.load();
         Shape shape = inputShape == null ? tt.train().imageShape() : InputShapes.parse(inputShape);

@@ -132,6 +132,40 @@ class CliTest {
     }
 
     @Test
+    void trainsOnAFolderOfImagesWithAnArchitectureFile() throws Exception {
+        Path folder = dir.resolve("shapes");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (String cls : List.of("dark", "light")) {
+            Files.createDirectories(folder.resolve(cls));
+            for (int i = 0; i < 12; i++) {
+                var img = new java.awt.image.BufferedImage(10, 10, java.awt.image.BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < 10; y++) for (int x = 0; x < 10; x++) {
+                    int v = (cls.equals("dark") ? 30 : 200) + r.nextInt(40);
+                    img.setRGB(x, y, (v << 16) | (v << 8) | v);
+                }
+                javax.imageio.ImageIO.write(img, "png", folder.resolve(cls).resolve(i + ".png").toFile());
+            }
+        }
+        Files.writeString(folder.resolve("light").resolve("notes.txt"), "not an image");
+        Path arch = dir.resolve("arch.json");
+        Files.writeString(arch, """
+                {"format": "fovea.model", "format_version": 1,
+                 "architecture": {"class_name": "Sequential", "layers": [
+                   {"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": 3, "activation": "relu"}},
+                   {"class_name": "Flatten"},
+                   {"class_name": "Dense", "config": {"units": 2, "activation": "softmax"}}]}}
+                """);
+        Run run = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--color-mode", "rgb",
+                "--validation-split", "0.25", "--epochs", "10", "--batch-size", "4", "--lr", "0.01", "-o", dir.resolve("shapes.fovea").toString(), "--no-report", "--json");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("fovea: warning:") && run.err().contains("notes.txt"), run.err());
+        assertTrue(Json.parseObject(run.out(), "train").requireDouble("test_accuracy") >= 0.8, run.out());   // dark vs light: trivially separable
+        Run strict = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--strict", "--no-report");
+        assertEquals(1, strict.code());
+        assertTrue(strict.err().contains("notes.txt"), strict.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : List.of("train", "evaluate", "predict", "summary")) {
             Run r = fovea(c, "--help");
