@@ -135,15 +135,23 @@ public class Model {
         nodeInputs = new Tensor[count][];
         nodeInputGrads = new Tensor[count][];
         nodeNeeds = new boolean[count][];
+        // learns[i]: node i or something upstream of it has parameters. A gradient only needs to
+        // flow into an input that learns; layers in front of the first weights (preprocessing,
+        // augmentation) then cost no backward work at all.
+        boolean[] learns = new boolean[count];
         for (int i = 0; i < count; i++) {
             int[] ins = nodes.get(i).inputs;
             Shape[] shapes = new Shape[ins.length];
-            nodeNeeds[i] = new boolean[ins.length];
             for (int j = 0; j < ins.length; j++) {
                 shapes[j] = ins[j] == MODEL_INPUT ? shape : nodes.get(ins[j]).layer().outputShape();
-                nodeNeeds[i][j] = ins[j] != MODEL_INPUT;
             }
             nodes.get(i).layer().build(shapes, rng.split());
+            learns[i] = !nodes.get(i).layer().parameters().isEmpty();
+            nodeNeeds[i] = new boolean[ins.length];
+            for (int j = 0; j < ins.length; j++) {
+                nodeNeeds[i][j] = ins[j] != MODEL_INPUT && learns[ins[j]];
+                learns[i] |= nodeNeeds[i][j];
+            }
             nodeInputs[i] = new Tensor[ins.length];
             nodeInputGrads[i] = new Tensor[ins.length];
         }
