@@ -2,107 +2,298 @@ package dev.fovea.ops;
 
 import dev.fovea.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
+import static dev.fovea.ops.ConvTiles.R;
+import static dev.fovea.ops.ConvTiles.V;
+
 /**
- * Convolution computed directly on NHWC data, for filters with few taps (K = KH*KW*C small, as
- * the first layer of an image CNN: 3x3x1 or 3x3x3). There the im2col+GEMM route spends more time
- * lowering and packing than multiplying (K = 9 is far below a GEMM's blocking depth); here each
- * output pixel is a few broadcast-and-FMA steps over vectors of output channels.
+ * Convolution as an implicit GEMM on NHWC data: the {@link ConvTiles} kernels read each window in
+ * place, so nothing is lowered to a column matrix (for the course-notes model's second layer that
+ * matrix is 9 MB per batch, written, packed and read again every step). Three passes:
+ * <ul>
+ *   <li>forward: out (N*OH*OW, F) = windows (N*OH*OW, K) · kernel (K, F), bias as the starting
+ *       value and ReLU applied to each tile while it is in L1;</li>
+ *   <li>kernel gradient: dKernel (K, F) += windowsᵀ · dy, image by image so each image's dy
+ *       stays in L1 across the tap tiles; per-thread partial sums added in a fixed order;</li>
+ *   <li>input gradient (stride 1): the transposed convolution, which is a forward convolution of dy
+ *       zero-bordered by KH-1 (KW-1) with the kernel flipped and its channel axes swapped.</li>
+ * </ul>
+ * A padded layer's input is first copied into a zero-bordered buffer (borders written once), so the
+ * kernels never test bounds. One instance serves one layer; forward must precede its backward.
  */
 final class DirectConv2D {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Taps up to which the direct kernels beat im2col+GEMM (measured on 3x3x1 and 3x3x3). */
-    static final int MAX_TAPS = 32;
+    private static final VectorSpecies<Float> S = ConvTiles.S;
 
-    private float[] partials = new float[0];   // (threads, K, F) per-thread kernel-gradient sums
-
-    /** out (N, OH, OW, F) = x (N, H, W, C) * kernel (KH, KW, C, F) + bias (F, nullable). */
-    void forward(float[] out, float[] x, float[] kernel, float[] bias, int n, int c, int f, WindowGeometry g) {
-        int rows = n * g.outH();
-        Parallel.forRange(rows, 4, (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int b = row / g.outH(), oy = row % g.outH();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    pixelForward(out, ((b * g.outH() + oy) * g.outW() + ox) * f, x, b, oy, ox, kernel, bias, c, f, g);
-                }
-            }
-        });
+    /** Per-thread tile scratch: window bases and tap offsets of the tile, and an output tile for edges. */
+    private static final class Scratch {
+        final int[] base = new int[R];
+        final int[] off = new int[R];
+        float[] tile = new float[0];
     }
 
-    private static void pixelForward(float[] out, int o, float[] x, int b, int oy, int ox, float[] kernel, float[] bias,
-                                     int c, int f, WindowGeometry g) {
-        for (int j = 0; j < f; j += S.length()) {
-            VectorMask<Float> m = S.indexInRange(j, f);
-            FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j, m);
-            for (int ky = 0; ky < g.kH(); ky++) {
-                int iy = oy * g.strideH() - g.padTop() + ky;
-                if (iy < 0 || iy >= g.inH()) continue;
-                for (int kx = 0; kx < g.kW(); kx++) {
-                    int ix = ox * g.strideW() - g.padLeft() + kx;
-                    if (ix < 0 || ix >= g.inW()) continue;
-                    int xi = ((b * g.inH() + iy) * g.inW() + ix) * c;
-                    int ki = (ky * g.kW() + kx) * c * f + j;
-                    for (int ci = 0; ci < c; ci++) {
-                        acc = FloatVector.fromArray(S, kernel, ki + ci * f, m).fma(FloatVector.broadcast(S, x[xi + ci]), acc);
-                    }
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final ForwardJob forwardJob = new ForwardJob();
+    private final KernelGradJob gradJob = new KernelGradJob();
+    private final BorderCopy padInput = new BorderCopy();
+    private final BorderCopy padGrad = new BorderCopy();
+    private DirectPlane plane;        // the forward's windows
+    private DirectPlane dxPlane;      // the transposed convolution's windows
+    private float[] source;           // what the last forward read: x, or its padded copy
+    private float[] flipped = new float[0];   // (KH, KW, F, C rounded up to vectors): the kernel for the input gradient
+    private float[] wideKernel = new float[0], wideBias = new float[0];
+    private int[] tapOffsets = new int[0];
+    private float[] partials = new float[0];
+
+    /** out (N, OH, OW, F) = x (N, H, W, C) * kernel (KH, KW, C, F) + bias (F, nullable), then ReLU if asked. */
+    void forward(float[] out, float[] x, float[] kernel, float[] bias, boolean relu, int n, int c, int f, WindowGeometry g) {
+        int hs = (g.outH() - 1) * g.strideH() + g.kH(), ws = (g.outW() - 1) * g.strideW() + g.kW();
+        boolean pads = g.padTop() > 0 || g.padLeft() > 0 || hs > g.inH() || ws > g.inW();
+        if (pads) {
+            source = padInput.copy(x, n, g.inH(), g.inW(), c, hs, ws, g.padTop(), g.padLeft());
+        } else {
+            // Valid windows: read x itself, whose rows are inW wide (trailing rows and columns no
+            // window reaches are simply never read).
+            hs = g.inH();
+            ws = g.inW();
+            source = x;
+        }
+        plane = plane(plane, hs, ws, c, g.kH(), g.kW(), g.strideH(), g.strideW(), g.outH(), g.outW());
+        int fPad = roundUp(f, V);
+        float[] w = kernel, init = bias;
+        if (fPad != f) {
+            // Kernel and bias rows widened to whole vectors, so the kernels never load past an array's end.
+            int k = plane.taps();
+            if (wideKernel.length < k * fPad) wideKernel = new float[k * fPad];
+            for (int t = 0; t < k; t++) System.arraycopy(kernel, t * f, wideKernel, t * fPad, f);
+            w = wideKernel;
+            if (bias != null) {
+                if (wideBias.length < fPad) wideBias = new float[fPad];
+                System.arraycopy(bias, 0, wideBias, 0, f);
+                init = wideBias;
+            }
+        }
+        forwardJob.run(plane, source, w, fPad, f, init, relu, out, n);
+    }
+
+    /** dKernel (KH, KW, C, F) += Σ window ⊗ dy; dBias (F, nullable) += Σ dy; dy is (N, OH, OW, F). */
+    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, int n, int f) {
+        DirectPlane p = plane;
+        int k = p.taps(), kPad = ceilDiv(k, R) * R;
+        if (tapOffsets.length < kPad) tapOffsets = new int[kPad];
+        for (int t = 0; t < kPad; t++) tapOffsets[t] = t < k ? p.tapOffset(t) : 0;   // padding taps re-read tap 0
+        int fPad = roundUp(f, V);
+        int slice = (kPad + 1) * fPad;  // kPad rows of kernel gradient, then one of bias gradient
+        int chunks = Math.max(1, Math.min(Parallel.threads(), n));
+        if (partials.length < chunks * slice) partials = new float[chunks * slice];
+        gradJob.run(p, source, tapOffsets, kPad, dy, f, fPad, n, chunks, partials, slice);
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            int base = chunk * slice;
+            for (int t = 0; t < k; t++) {
+                for (int j = 0; j < f; j++) dKernel[t * f + j] += partials[base + t * fPad + j];
+            }
+            if (dBias != null) for (int j = 0; j < f; j++) dBias[j] += partials[base + kPad * fPad + j];
+        }
+    }
+
+    /** Whether {@link #backwardInput} handles this geometry (the transposed convolution needs stride 1). */
+    static boolean handlesInputGradient(WindowGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1;
+    }
+
+    /** dx (N, H, W, C) = the gradient of the last forward's input, from dy (N, OH, OW, F); stride 1 only. */
+    void backwardInput(float[] dx, float[] dy, float[] kernel, int n, int c, int f, WindowGeometry g) {
+        int kh = g.kH(), kw = g.kW();
+        int hd = g.inH() + kh - 1, wd = g.inW() + kw - 1;
+        float[] padded = padGrad.copy(dy, n, g.outH(), g.outW(), f, hd, wd, kh - 1 - g.padTop(), kw - 1 - g.padLeft());
+        int cPad = roundUp(c, V);
+        int size = kh * kw * f * cPad;
+        if (flipped.length < size) flipped = new float[size];   // the padding columns stay 0
+        // flipped (ky', kx', f, c) = kernel (KH-1-ky', KW-1-kx', c, f)
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * f, dst = (ky * kw + kx) * f * cPad;
+                for (int ci = 0; ci < c; ci++) {
+                    for (int fi = 0; fi < f; fi++) flipped[dst + fi * cPad + ci] = kernel[src + ci * f + fi];
                 }
             }
-            acc.intoArray(out, o + j, m);
+        }
+        dxPlane = plane(dxPlane, hd, wd, f, kh, kw, 1, 1, g.inH(), g.inW());
+        forwardJob.run(dxPlane, padded, flipped, cPad, c, null, false, dx, n);
+    }
+
+    private static DirectPlane plane(DirectPlane cached, int hs, int ws, int cs, int kh, int kw, int sh, int sw, int oh, int ow) {
+        if (cached != null && cached.sameAs(hs, ws, cs, kh, kw, sh, sw, oh, ow)) return cached;
+        return new DirectPlane(hs, ws, cs, kh, kw, sh, sw, oh, ow);
+    }
+
+    static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    static int roundUp(int a, int to) { return ceilDiv(a, to) * to; }
+
+    /** Forward tiles: 12 consecutive output pixels (across rows and images) per tile. */
+    private static final class ForwardJob implements Parallel.RangeBody {
+        private DirectPlane p;
+        private float[] src, w, init, out;
+        private int ws, fo, pixels;
+        private boolean relu;
+
+        /** w (taps, ws) and init (ws, nullable) are at least fo rounded up to whole vectors wide. */
+        void run(DirectPlane p, float[] src, float[] w, int ws, int fo, float[] init, boolean relu, float[] out, int n) {
+            this.p = p; this.src = src; this.w = w; this.ws = ws; this.fo = fo; this.init = init; this.relu = relu; this.out = out;
+            this.pixels = n * p.outH * p.outW;
+            try {
+                // At least about 2^18 multiply-adds a chunk: below that a hand-off costs more than it saves.
+                Parallel.forRange(ceilDiv(pixels, R), Math.max(1, (1 << 18) / (R * p.taps() * fo)), this);
+            } finally {
+                this.src = null; this.w = null; this.init = null; this.out = null;
+            }
+        }
+
+        @Override public void run(int t0, int t1) {
+            Scratch s = SCRATCH.get();
+            int[] base = s.base;
+            int ohw = p.outH * p.outW, image = p.imageSize();
+            int pix = t0 * R;
+            int b = pix / ohw, local = pix % ohw;
+            for (int t = t0; t < t1; t++) {
+                int p0 = t * R, valid = Math.min(R, pixels - p0);
+                for (int r = 0; r < valid; r++) {
+                    base[r] = b * image + p.pixelBase[local];
+                    if (++local == ohw) {
+                        local = 0;
+                        b++;
+                    }
+                }
+                for (int r = valid; r < R; r++) base[r] = base[valid - 1];   // an edge tile repeats its last pixel
+                // A tile goes through scratch when it is short, or when its masked stores would
+                // reach past the array's end (a masked store out of bounds leaves the intrinsic).
+                if (valid == R && (fo % V == 0 || (p0 + R) * fo + V <= out.length)) {
+                    columns(base, out, p0 * fo);
+                } else {
+                    if (s.tile.length < R * fo + V) s.tile = new float[R * fo + V];
+                    columns(base, s.tile, 0);
+                    System.arraycopy(s.tile, 0, out, p0 * fo, valid * fo);
+                }
+                if (relu) relu(out, p0 * fo, (p0 + valid) * fo);
+            }
+        }
+
+        private void columns(int[] base, float[] dst, int o) {
+            int rowStride = p.rowStride(), kwc = p.rowTaps();
+            int j = 0;
+            for (; j + 2 * V <= fo; j += 2 * V) ConvTiles.forward(src, base, rowStride, p.kh, kwc, w, ws, fo, j, init, dst, o);
+            for (; j < fo; j += V) ConvTiles.forward1(src, base, rowStride, p.kh, kwc, w, ws, fo, j, init, dst, o);
+        }
+
+        private static void relu(float[] a, int from, int to) {
+            int i = from;
+            for (int upper = from + S.loopBound(to - from); i < upper; i += V) {
+                FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i);
+            }
+            for (; i < to; i++) a[i] = Math.max(0f, a[i]);
         }
     }
 
     /**
-     * dKernel (KH, KW, C, F) += Σ over output pixels of window ⊗ dy; dBias (F) += Σ dy. Images are
-     * split over threads, each summing into its own slice of partials, added in a fixed order so
-     * the result does not depend on scheduling.
+     * Kernel-gradient chunks: a run of whole images per chunk, into that chunk's slice of partials
+     * (rows fPad wide). When F is not a whole number of vectors, each image's dy is first copied
+     * into rows of fPad floats, so the kernels load whole vectors only.
      */
-    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, float[] x, int n, int c, int f, WindowGeometry g) {
-        int k = g.kH() * g.kW() * c;
-        int slice = (k + 1) * f;   // K rows of kernel gradient and one row of bias gradient
-        int chunks = Math.max(1, Math.min(Parallel.threads(), n));
-        if (partials.length < chunks * slice) partials = new float[chunks * slice];
-        float[] part = partials;
-        java.util.Arrays.fill(part, 0, chunks * slice, 0f);
-        Parallel.forRange(chunks, 1, (c0, c1) -> {
+    private static final class KernelGradJob implements Parallel.RangeBody {
+        private DirectPlane p;
+        private float[] src, dy, partials;
+        private int[] off;
+        private int kPad, fo, fPad, n, chunks, slice;
+
+        void run(DirectPlane p, float[] src, int[] off, int kPad, float[] dy, int fo, int fPad, int n, int chunks,
+                 float[] partials, int slice) {
+            this.p = p; this.src = src; this.off = off; this.kPad = kPad; this.dy = dy; this.fo = fo; this.fPad = fPad;
+            this.n = n; this.chunks = chunks; this.partials = partials; this.slice = slice;
+            try {
+                Parallel.forRange(chunks, 1, this);
+            } finally {
+                this.src = null; this.dy = null;
+            }
+        }
+
+        @Override public void run(int c0, int c1) {
+            Scratch s = SCRATCH.get();
+            int[] tileOff = s.off;
+            int ohw = p.outH * p.outW, image = p.imageSize();
+            int xRowStep = p.strideH * p.rowStride(), xStep = p.strideW * p.cs;
             for (int chunk = c0; chunk < c1; chunk++) {
                 int base = chunk * slice;
+                Arrays.fill(partials, base, base + slice, 0f);
                 for (int b = (int) ((long) n * chunk / chunks); b < (int) ((long) n * (chunk + 1) / chunks); b++) {
-                    for (int oy = 0; oy < g.outH(); oy++) {
-                        for (int ox = 0; ox < g.outW(); ox++) {
-                            pixelKernelGrad(part, base, dy, ((b * g.outH() + oy) * g.outW() + ox) * f, x, b, oy, ox, c, f, k, g);
+                    int xImg = b * image;
+                    float[] g = dy;
+                    int gImg = b * ohw * fo;
+                    if (fPad != fo) {
+                        if (s.tile.length < ohw * fPad) s.tile = new float[ohw * fPad];
+                        for (int r = 0; r < ohw; r++) System.arraycopy(dy, gImg + r * fo, s.tile, r * fPad, fo);
+                        g = s.tile;
+                        gImg = 0;
+                    }
+                    for (int t0 = 0; t0 < kPad; t0 += R) {
+                        System.arraycopy(off, t0, tileOff, 0, R);
+                        int dk = base + t0 * fPad;
+                        int j = 0;
+                        for (; j + 2 * V <= fPad; j += 2 * V) {
+                            ConvTiles.kernelGrad(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
+                        }
+                        if (j < fPad) {
+                            ConvTiles.kernelGrad1(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
                         }
                     }
+                    biasSums(g, gImg, ohw, base + kPad * fPad);
                 }
             }
-        });
-        for (int chunk = 0; chunk < chunks; chunk++) {
-            int base = chunk * slice;
-            for (int i = 0; i < k * f; i++) dKernel[i] += part[base + i];
-            if (dBias != null) for (int j = 0; j < f; j++) dBias[j] += part[base + k * f + j];
+        }
+
+        /** partials[at ..+fPad) += Σ of rows g[gImg + r*fPad ..+fPad), r < rows. */
+        private void biasSums(float[] g, int gImg, int rows, int at) {
+            for (int j = 0; j < fPad; j += V) {
+                FloatVector acc = FloatVector.fromArray(S, partials, at + j);
+                for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(S, g, gImg + r * fPad + j));
+                acc.intoArray(partials, at + j);
+            }
         }
     }
 
-    private static void pixelKernelGrad(float[] part, int base, float[] dy, int o, float[] x, int b, int oy, int ox,
-                                        int c, int f, int k, WindowGeometry g) {
-        for (int j = 0; j < f; j += S.length()) {
-            VectorMask<Float> m = S.indexInRange(j, f);
-            FloatVector d = FloatVector.fromArray(S, dy, o + j, m);
-            int biasAt = base + k * f + j;
-            FloatVector.fromArray(S, part, biasAt, m).add(d).intoArray(part, biasAt, m);
-            for (int ky = 0; ky < g.kH(); ky++) {
-                int iy = oy * g.strideH() - g.padTop() + ky;
-                if (iy < 0 || iy >= g.inH()) continue;
-                for (int kx = 0; kx < g.kW(); kx++) {
-                    int ix = ox * g.strideW() - g.padLeft() + kx;
-                    if (ix < 0 || ix >= g.inW()) continue;
-                    int xi = ((b * g.inH() + iy) * g.inW() + ix) * c;
-                    int ki = base + (ky * g.kW() + kx) * c * f + j;
-                    for (int ci = 0; ci < c; ci++) {
-                        int at = ki + ci * f;
-                        d.fma(FloatVector.broadcast(S, x[xi + ci]), FloatVector.fromArray(S, part, at, m)).intoArray(part, at, m);
-                    }
+    /**
+     * A zero-bordered copy of (N, h, w, c) data as (N, hp, wp, c) with the data at (top, left).
+     * Borders are zeroed when the buffer is (re)made; later copies write the interior only.
+     */
+    private static final class BorderCopy implements Parallel.RangeBody {
+        private float[] buf = new float[0];
+        private int n, h, w, c, hp, wp, top, left;
+        private float[] from;
+
+        float[] copy(float[] x, int n, int h, int w, int c, int hp, int wp, int top, int left) {
+            if (n != this.n || h != this.h || w != this.w || c != this.c || hp != this.hp || wp != this.wp
+                    || top != this.top || left != this.left) {
+                if (buf.length < n * hp * wp * c) buf = new float[n * hp * wp * c];
+                else Arrays.fill(buf, 0f);
+                this.n = n; this.h = h; this.w = w; this.c = c; this.hp = hp; this.wp = wp; this.top = top; this.left = left;
+            }
+            from = x;
+            try {
+                Parallel.forRange(n, 4, this);
+            } finally {
+                from = null;
+            }
+            return buf;
+        }
+
+        @Override public void run(int b0, int b1) {
+            int rows = Math.min(h, hp - top), cols = Math.min(w, wp - left) * c;
+            for (int b = b0; b < b1; b++) {
+                for (int y = 0; y < rows; y++) {
+                    System.arraycopy(from, ((b * h + y) * w) * c, buf, ((b * hp + y + top) * wp + left) * c, cols);
                 }
             }
         }

@@ -41,7 +41,32 @@ class Conv2DFastVsReferenceTest {
                 new Shape(1, 1, 1, 3, 2, 1, 1, 1, 1, v, true),    // 1x1 image
                 new Shape(1, 1, 1, 3, 2, 3, 3, 2, 2, s, true),    // 1x1 image, 3x3 "same": all but one tap padding
                 new Shape(4, 16, 16, 8, 16, 3, 3, 1, 1, s, true), // big enough for GEMM and im2col to split work
-                new Shape(3, 20, 13, 5, 9, 5, 3, 2, 3, v, true));
+                new Shape(3, 20, 13, 5, 9, 5, 3, 2, 3, v, true),
+                // Channel counts around the direct kernels' tiles (12 pixels or taps x 2 vectors):
+                new Shape(2, 28, 28, 1, 32, 3, 3, 1, 1, v, true),  // the course-notes first layer
+                new Shape(3, 13, 13, 32, 64, 3, 3, 1, 1, v, true), // and its second
+                new Shape(2, 9, 11, 5, 37, 3, 3, 1, 1, s, true),   // F = 2 vectors + a masked part, "same"
+                new Shape(1, 8, 7, 17, 48, 3, 2, 2, 1, s, false), // strided: input gradient by col2im
+                new Shape(2, 6, 6, 3, 70, 2, 2, 1, 1, v, true),    // F past 4 vectors, C = 3
+                new Shape(1, 3, 5, 40, 16, 3, 3, 1, 1, s, true),   // deep windows, F = one vector
+                new Shape(1, 3, 3, 520, 3, 3, 3, 1, 1, s, true));  // deeper than the direct route: im2col + GEMM
+    }
+
+    /** Forward with the fused ReLU equals the reference followed by max(0, .). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("edgeShapes")
+    void fusedReluMatchesReference(Shape s) {
+        SplittableRandom rng = new SplittableRandom(s.hashCode() + 1);
+        WindowGeometry g = WindowGeometry.of(s.h, s.w, s.kh, s.kw, s.sh, s.sw, s.padding, s.toString());
+        float[] x = TestData.uniform(rng, s.n * s.h * s.w * s.c, 1);
+        float[] kernel = TestData.uniform(rng, s.kh * s.kw * s.c * s.f, 1);
+        float[] bias = s.bias ? TestData.uniform(rng, s.f, 1) : null;
+        int outSize = s.n * g.outH() * g.outW() * s.f;
+        float[] yFast = new float[outSize], yRef = new float[outSize];
+        new Conv2DOp().forward(yFast, x, kernel, bias, true, s.n, s.c, s.f, g);
+        Conv2DReference.forward(yRef, x, kernel, bias, s.n, s.c, s.f, g);
+        for (int i = 0; i < outSize; i++) yRef[i] = Math.max(0f, yRef[i]);
+        Close.scaled(s + ": forward with ReLU", yFast, TestData.toDouble(yRef));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,12 +84,12 @@ class Conv2DFastVsReferenceTest {
         SplittableRandom rng = new SplittableRandom(2024);
         Conv2DOp op = new Conv2DOp();
         List<Shape> shapes = new ArrayList<>();
-        while (shapes.size() < 60) {
+        while (shapes.size() < 80) {
             int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5);
             int h = 1 + rng.nextInt(12), w = 1 + rng.nextInt(12);
             Padding padding = rng.nextBoolean() ? Padding.SAME : Padding.VALID;
             if (padding == Padding.VALID && (kh > h || kw > w)) continue;
-            shapes.add(new Shape(1 + rng.nextInt(3), h, w, 1 + rng.nextInt(6), 1 + rng.nextInt(7), kh, kw,
+            shapes.add(new Shape(1 + rng.nextInt(3), h, w, 1 + rng.nextInt(6), 1 + rng.nextInt(rng.nextBoolean() ? 7 : 80), kh, kw,
                     1 + rng.nextInt(4), 1 + rng.nextInt(4), padding, rng.nextBoolean()));
         }
         for (Shape s : shapes) compare(s, op, rng);
