@@ -7,8 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,17 +17,14 @@ class BenchCommandTest {
 
     private static int threadsBefore;
 
-    record Run(int code, String out, String err) {}
 
     // --threads resizes the one shared pool; give the other tests in this JVM theirs back.
     @BeforeAll static void rememberThreads() { threadsBefore = Parallel.threads(); }
 
     @AfterAll static void restoreThreads() { Parallel.setThreads(threadsBefore); }
 
-    static Run fovea(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static FoveaRun fovea(String... args) {
+        return FoveaRun.of(args);
     }
 
     static String[] bench(String... args) {
@@ -42,7 +37,7 @@ class BenchCommandTest {
 
     @Test
     void jsonHasTheMediansSpreadAndConfiguration() {
-        Run r = fovea(bench("--model", "tiny", "--input-shape", "12,12,1", "--batch", "4", "--json"));
+        FoveaRun r = fovea(bench("--model", "tiny", "--input-shape", "12,12,1", "--batch", "4", "--json"));
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, "one JSON object per workload, one per line");
@@ -62,14 +57,14 @@ class BenchCommandTest {
 
     @Test
     void textReportNamesEveryMetric() {
-        Run r = fovea(bench("--model", "tiny", "--input-shape", "12,12,1", "--batch", "4"));
+        FoveaRun r = fovea(bench("--model", "tiny", "--input-shape", "12,12,1", "--batch", "4"));
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"img/s", "latency (batch 1)", "GFLOP/s", "B/step", "peak heap"}) assertTrue(r.out().contains(s), r.out());
     }
 
     @Test
     void gemmReportsGflops() {
-        Run r = fovea(bench("--gemm", "16", "--json"));
+        FoveaRun r = fovea(bench("--gemm", "16", "--json"));
         assertEquals(0, r.code(), r.err());
         JsonObject j = Json.parseObject(r.out().strip(), "bench --gemm");
         assertTrue(j.requireDouble("gemm_gflops") > 0);
@@ -78,10 +73,10 @@ class BenchCommandTest {
 
     @Test
     void badSettingsFailWithOneLine() {
-        Run r = fovea("bench", "--repetitions", "0");
+        FoveaRun r = fovea("bench", "--repetitions", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("fovea: error: --repetitions must be >= 1"), r.err());
-        Run g = fovea("bench", "--gemm", "8", "--model", "tiny");
+        FoveaRun g = fovea("bench", "--gemm", "8", "--model", "tiny");
         assertEquals(1, g.code());
         assertTrue(g.err().contains("takes no --model"), g.err());
     }

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,18 +21,14 @@ class CliTest {
     static Path trained;
     static Path pullover;
 
-    record Run(int code, String out, String err) {}
-
-    static Run fovea(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static FoveaRun fovea(String... args) {
+        return FoveaRun.of(args);
     }
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
         trained = dir.resolve("tiny.fovea");
-        Run r = fovea("train", "--model", "tiny", "--epochs", "1", "--output", trained.toString(), "--json");
+        FoveaRun r = fovea("train", "--model", "tiny", "--epochs", "1", "--output", trained.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject j = Json.parseObject(r.out(), "train --json");
         assertTrue(j.requireDouble("test_accuracy") > 0.6, r.out());
@@ -50,18 +44,18 @@ class CliTest {
 
     @Test
     void summaryCountsEqualKeras() {
-        Run r = fovea("summary", "--model", "notes", "--input-shape", "28,28,1");
+        FoveaRun r = fovea("summary", "--model", "notes", "--input-shape", "28,28,1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Total params: 1,668,490"), r.out());
-        Run colour = fovea("summary", "--model", "notes", "--input-shape", "32,32,3", "--json");
+        FoveaRun colour = fovea("summary", "--model", "notes", "--input-shape", "32,32,3", "--json");
         assertEquals(2_389_962L, Json.parseObject(colour.out(), "summary").requireLong("total_params"));
-        Run dropout = fovea("summary", "--model", "notes-dropout", "--json");
+        FoveaRun dropout = fovea("summary", "--model", "notes-dropout", "--json");
         assertEquals(1_668_490L, Json.parseObject(dropout.out(), "summary").requireLong("total_params"));
     }
 
     @Test
     void predictPrintsProbabilitiesThatSumToOne() {
-        Run r = fovea("predict", "--model", trained.toString(), "--top-k", "3", "--json", pullover.toString());
+        FoveaRun r = fovea("predict", "--model", trained.toString(), "--top-k", "3", "--json", pullover.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject j = Json.parseObject(r.out(), "predict --json");
         JsonObject first = j.requireArray("predictions").object(0);
@@ -70,13 +64,13 @@ class CliTest {
         for (int i = 0; i < first.requireArray("probabilities").size(); i++) sum += first.requireArray("probabilities").doubleAt(i);
         assertEquals(1.0, sum, 1e-5);
         assertEquals("Pullover", first.requireArray("top_k").object(0).requireString("label"));
-        Run text = fovea("predict", "--model", trained.toString(), pullover.toString());
+        FoveaRun text = fovea("predict", "--model", trained.toString(), pullover.toString());
         assertTrue(text.out().contains("28x28 grayscale"), text.out());
     }
 
     @Test
     void evaluateReportsTestAccuracy() {
-        Run r = fovea("evaluate", "--model", trained.toString(), "--json");
+        FoveaRun r = fovea("evaluate", "--model", trained.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(Json.parseObject(r.out(), "evaluate").requireDouble("test_accuracy") > 0.6, r.out());
     }
@@ -104,7 +98,7 @@ class CliTest {
                 new String[] {"train", "--data", idx.toString(), "--model", "tiny"},
                 new String[] {"evaluate", "--model", trained.toString(), "--data", dir.resolve("nowhere").toString()});
         for (String[] args : cases) {
-            Run r = fovea(args);
+            FoveaRun r = fovea(args);
             String what = String.join(" ", args) + " -> " + r.err();
             assertEquals(1, r.code(), what);
             // Progress notes may precede it; the error itself is exactly one line, the last.
@@ -119,14 +113,14 @@ class CliTest {
     @Test
     void checkpointThenResume() {
         Path ckpt = dir.resolve("run.ckpt.fovea");
-        Run first = fovea("train", "--model", "tiny", "--epochs", "1", "--checkpoint", ckpt.toString(), "-o", dir.resolve("a.fovea").toString(), "--json");
+        FoveaRun first = fovea("train", "--model", "tiny", "--epochs", "1", "--checkpoint", ckpt.toString(), "-o", dir.resolve("a.fovea").toString(), "--json");
         assertEquals(0, first.code(), first.err());
-        Run resumed = fovea("train", "--resume", ckpt.toString(), "--epochs", "2", "-o", dir.resolve("b.fovea").toString(), "--json");
+        FoveaRun resumed = fovea("train", "--resume", ckpt.toString(), "--epochs", "2", "-o", dir.resolve("b.fovea").toString(), "--json");
         assertEquals(0, resumed.code(), resumed.err());
         JsonObject j = Json.parseObject(resumed.out(), "resumed");
         assertEquals(2, j.requireInt("epochs"), "the history holds the checkpointed epoch and the new one");
         assertTrue(resumed.err().contains("checkpoint"), resumed.err());
-        Run plain = fovea("train", "--resume", trained.toString(), "--epochs", "2");
+        FoveaRun plain = fovea("train", "--resume", trained.toString(), "--epochs", "2");
         assertEquals(1, plain.code());
         assertTrue(plain.err().contains("not a checkpoint"), plain.err());
     }
@@ -155,12 +149,12 @@ class CliTest {
                    {"class_name": "Flatten"},
                    {"class_name": "Dense", "config": {"units": 2, "activation": "softmax"}}]}}
                 """);
-        Run run = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--color-mode", "rgb",
+        FoveaRun run = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--color-mode", "rgb",
                 "--validation-split", "0.25", "--epochs", "10", "--batch-size", "4", "--lr", "0.01", "-o", dir.resolve("shapes.fovea").toString(), "--no-report", "--json");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.err().contains("fovea: warning:") && run.err().contains("notes.txt"), run.err());
         assertTrue(Json.parseObject(run.out(), "train").requireDouble("test_accuracy") >= 0.8, run.out());   // dark vs light: trivially separable
-        Run strict = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--strict", "--no-report");
+        FoveaRun strict = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--strict", "--no-report");
         assertEquals(1, strict.code());
         assertTrue(strict.err().contains("notes.txt"), strict.err());
     }
@@ -168,7 +162,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String c : List.of("train", "evaluate", "predict", "summary")) {
-            Run r = fovea(c, "--help");
+            FoveaRun r = fovea(c, "--help");
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage: fovea " + c), r.out());
         }

@@ -23,17 +23,17 @@ class OnnxCliTest {
     @BeforeAll
     static void trainAndExport() {
         trained = dir.resolve("tiny.fovea");
-        CliTest.Run r = fovea("train", "--model", "tiny", "--epochs", "1", "--output", trained.toString(), "--json");
+        FoveaRun r = fovea("train", "--model", "tiny", "--epochs", "1", "--output", trained.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         onnx = dir.resolve("tiny.onnx");
-        CliTest.Run e = fovea("onnx", "export", trained.toString(), onnx.toString());
+        FoveaRun e = fovea("onnx", "export", trained.toString(), onnx.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("exported") && Files.isRegularFile(onnx), e.out());
     }
 
     @Test
     void checkPrintsOneLinePerTestAndExitsZero() {
-        CliTest.Run r = fovea("onnx", "check", CONFORMANCE.resolve("node/test_add").toString(),
+        FoveaRun r = fovea("onnx", "check", CONFORMANCE.resolve("node/test_add").toString(),
                 CONFORMANCE.resolve("pytorch-converted").toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("PASS test_add ") && r.out().contains("PASS test_Conv2d_groups "), r.out());
@@ -48,7 +48,7 @@ class OnnxCliTest {
         // The input as the expected output: Relu changes the negative values, so this must fail.
         Files.copy(test.resolve("test_data_set_0/input_0.pb"), test.resolve("test_data_set_0/output_0.pb"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        CliTest.Run r = fovea("onnx", "check", test.toString(), CONFORMANCE.resolve("node/test_relu").toString(), "--json");
+        FoveaRun r = fovea("onnx", "check", test.toString(), CONFORMANCE.resolve("node/test_relu").toString(), "--json");
         assertEquals(1, r.code(), r.out());
         var j = Json.parseObject(r.out(), "check --json");
         assertEquals(1L, j.requireLong("passed"));
@@ -57,24 +57,24 @@ class OnnxCliTest {
 
     @Test
     void onnxFilesWorkWherever_foveaFilesDo() throws Exception {
-        CliTest.Run s = fovea("summary", "--model", onnx.toString(), "--json");
+        FoveaRun s = fovea("summary", "--model", onnx.toString(), "--json");
         assertEquals(0, s.code(), s.err());
         assertEquals(Json.parseObject(fovea("summary", "--model", trained.toString(), "--json").out(), "s").requireLong("total_params"),
                 Json.parseObject(s.out(), "summary").requireLong("total_params"));
         Path png = dir.resolve("pullover.png");
         Files.copy(Path.of("../fovea-data/src/test/resources/dev/fovea/data/fashion-mnist-t10k-1-pullover.png"), png);
         var a = Json.parseObject(fovea("predict", "--model", trained.toString(), png.toString(), "--json").out(), "fovea");
-        CliTest.Run p = fovea("predict", "--model", onnx.toString(), png.toString(), "--json");
+        FoveaRun p = fovea("predict", "--model", onnx.toString(), png.toString(), "--json");
         assertEquals(0, p.code(), p.err());
         var b = Json.parseObject(p.out(), "onnx");
         assertEquals(a.requireArray("predictions").object(0).requireArray("top_k").object(0).requireString("label"),
                 b.requireArray("predictions").object(0).requireArray("top_k").object(0).requireString("label"));
-        CliTest.Run ev = fovea("evaluate", "--model", onnx.toString(), "--json");
+        FoveaRun ev = fovea("evaluate", "--model", onnx.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         assertEquals(Json.parseObject(fovea("evaluate", "--model", trained.toString(), "--json").out(), "e").requireDouble("test_accuracy"),
                 Json.parseObject(ev.out(), "ev").requireDouble("test_accuracy"), 1e-9);
         Path back = dir.resolve("back.fovea");
-        CliTest.Run i = fovea("onnx", "import", onnx.toString(), back.toString());
+        FoveaRun i = fovea("onnx", "import", onnx.toString(), back.toString());
         assertEquals(0, i.code(), i.err());
         assertEquals(0, fovea("predict", "--model", back.toString(), png.toString()).code());
     }
@@ -83,10 +83,10 @@ class OnnxCliTest {
     void badOnnxFilesAreOneLineErrors() throws Exception {
         Path junk = dir.resolve("junk.onnx");
         Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, (byte) 0xff});
-        CliTest.Run r = fovea("summary", "--model", junk.toString());
+        FoveaRun r = fovea("summary", "--model", junk.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("fovea: error: " + junk + ": not an ONNX model") && r.err().strip().lines().count() == 1, r.err());
-        CliTest.Run missing = fovea("onnx", "check", dir.resolve("nothing-here").toString());
+        FoveaRun missing = fovea("onnx", "check", dir.resolve("nothing-here").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("no such file or folder"), missing.err());
     }

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,19 +20,15 @@ class VizCommandsTest {
     static Path trained;
     static Path pullover;
 
-    record Run(int code, String out, String err) {}
-
-    static Run fovea(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static FoveaRun fovea(String... args) {
+        return FoveaRun.of(args);
     }
 
     @BeforeAll
     static void train() throws Exception {
         trained = dir.resolve("models").resolve("tiny.fovea");
         Files.createDirectories(trained.getParent());
-        Run r = fovea("train", "--model", "tiny", "--epochs", "2", "--output", trained.toString(), "--json");
+        FoveaRun r = fovea("train", "--model", "tiny", "--epochs", "2", "--output", trained.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         pullover = dir.resolve("pullover.png");
         Files.copy(Path.of("../fovea-data/src/test/resources/dev/fovea/data/fashion-mnist-t10k-1-pullover.png"), pullover);
@@ -49,7 +43,7 @@ class VizCommandsTest {
         JsonObject metrics = Json.parseObject(Files.readString(report.resolve("metrics.json")), "metrics.json");
         assertEquals(2, metrics.requireArray("history").size());
         assertEquals(10, metrics.requireArray("per_class").size());
-        Run e = fovea("evaluate", "--model", trained.toString(), "--json");
+        FoveaRun e = fovea("evaluate", "--model", trained.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertTrue(Json.parseObject(e.out(), "evaluate").requireString("report").endsWith("evaluate/index.html".replace('/', java.io.File.separatorChar)));
         assertTrue(Files.isRegularFile(report.resolve("evaluate/loss.png")), "curves come from the history the model file records");
@@ -64,7 +58,7 @@ class VizCommandsTest {
     @Test
     void visualizeWritesEveryPictureAndThePage() throws Exception {
         Path out = dir.resolve("viz");
-        Run r = fovea("visualize", trained.toString(), pullover.toString(), "--out", out.toString(), "--json");
+        FoveaRun r = fovea("visualize", trained.toString(), pullover.toString(), "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject j = Json.parseObject(r.out(), "visualize");
         assertEquals("Pullover", j.requireString("class"));
@@ -73,9 +67,9 @@ class VizCommandsTest {
                 "features-00-conv2d.png", "features-01-max_pooling2d.png")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        Run coat = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-coat").toString(), "--class", "Coat", "--json");
+        FoveaRun coat = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-coat").toString(), "--class", "Coat", "--json");
         assertEquals("Coat", Json.parseObject(coat.out(), "visualize").requireString("class"));
-        Run four = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-4").toString(), "--class", "4", "--json");
+        FoveaRun four = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-4").toString(), "--class", "4", "--json");
         assertEquals(4, Json.parseObject(four.out(), "visualize").requireInt("class_index"));
     }
 
@@ -92,7 +86,7 @@ class VizCommandsTest {
                 new String[] {"serve", "bad name=" + trained, "--port", "0"},
                 new String[] {"serve", trained.toString(), "--port", "0", "--max-batch", "0"});
         for (String[] args : cases) {
-            Run r = fovea(args);
+            FoveaRun r = fovea(args);
             String what = String.join(" ", args) + " -> " + r.err();
             assertEquals(1, r.code(), what);
             String[] lines = r.err().strip().split("\n");
