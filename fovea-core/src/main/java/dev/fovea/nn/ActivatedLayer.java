@@ -1,7 +1,6 @@
 package dev.fovea.nn;
 
 import dev.fovea.tensor.Buffer;
-import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
 /**
@@ -14,6 +13,7 @@ public abstract class ActivatedLayer extends Layer {
     private final Buffer zBuf = new Buffer();
     private final Buffer yBuf = new Buffer();
     private final Buffer dzBuf = new Buffer();
+    private final ReluPass relu = new ReluPass();
     private Tensor z;   // (N, ...outputShape) of the last forward
     private Tensor y;   // same; is z itself when the activation is linear
 
@@ -34,18 +34,19 @@ public abstract class ActivatedLayer extends Layer {
 
     @Override public final Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        Shape outShape = outputShape().withBatch(x.dim(0));
+        int n = x.dim(0);
         if (linearIsIdentity()) {
             z = x;   // nothing to compute: the activation reads the input itself
         } else {
-            z = zBuf.get(outShape);
+            z = zBuf.get(n, outputShape());
             linearForward(z, x, ctx);
         }
         if (activation == Activation.LINEAR) {
             y = z;
         } else {
-            y = yBuf.get(outShape);
-            activation.forward(y.data(), z.data(), z.size(), outShape.dim(-1));
+            y = yBuf.get(n, outputShape());
+            if (activation == Activation.RELU) relu.forward(y.data(), z.data(), z.size());
+            else activation.forward(y.data(), z.data(), z.size(), outputShape().dim(-1));
         }
         return y;
     }
@@ -53,7 +54,8 @@ public abstract class ActivatedLayer extends Layer {
     @Override public final Tensor backward(Tensor dy, boolean needInputGrad) {
         if (activation == Activation.LINEAR) return backwardLinear(dy, needInputGrad);
         Tensor dz = dzBuf.get(dy.shape());
-        activation.backward(dz.data(), dy.data(), y.data(), dy.size(), dy.shape().dim(-1));
+        if (activation == Activation.RELU) relu.backward(dz.data(), dy.data(), y.data(), dy.size());
+        else activation.backward(dz.data(), dy.data(), y.data(), dy.size(), dy.shape().dim(-1));
         return backwardLinear(dz, needInputGrad);
     }
 

@@ -172,6 +172,12 @@ public class Model {
         }
     }
 
+    /** Whether any layer draws random numbers in training (see {@link Layer#usesRandomness()}). */
+    public boolean usesRandomness() {
+        for (Node n : nodes) if (n.layer().usesRandomness()) return true;
+        return false;
+    }
+
     /** Every parameter, in node order; fixed once the model is built (the list is cached: training asks every step). */
     public List<Parameter> parameters() {
         if (parameters != null) return parameters;
@@ -193,7 +199,7 @@ public class Model {
      */
     public Tensor forward(Tensor x, ForwardContext ctx) {
         Shape expected = inputShape();
-        if (x.rank() != expected.rank() + 1 || !x.shape().dropBatch().equals(expected)) {
+        if (!x.shape().isBatchOf(expected)) {
             throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
                     + " but got " + x.shape());
         }
