@@ -69,7 +69,7 @@ public final class Concatenate extends MergeLayer {
             }
             parts[i] = inputs[i].data();
         }
-        Tensor out = outBuf.get(outputShape().withBatch(n));
+        Tensor out = outBuf.get(n, outputShape());
         ConcatOp.forward(out.data(), parts, widths, n * outerPerExample);
         return out;
     }

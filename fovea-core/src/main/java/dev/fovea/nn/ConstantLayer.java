@@ -34,7 +34,7 @@ public final class ConstantLayer extends Layer {
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
-        Tensor out = outBuf.get(shape.withBatch(x.dim(0)));
+        Tensor out = outBuf.get(x.dim(0), shape);
         int per = shape.size();
         for (int b = 0; b < x.dim(0); b++) System.arraycopy(value.value().data(), 0, out.data(), b * per, per);
         return out;
@@ -48,7 +48,7 @@ public final class ConstantLayer extends Layer {
             for (int i = 0; i < per; i++) g[i] += dy.data()[b * per + i];
         }
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(inputShape().withBatch(dy.dim(0)));
+        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
         dx.fill(0f);
         return dx;
     }

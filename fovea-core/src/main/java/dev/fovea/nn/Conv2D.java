@@ -101,10 +101,13 @@ public final class Conv2D extends ActivatedLayer {
         return Shape.of(geometry.outH(), geometry.outW(), config.filters);
     }
 
+    /** The convolution applies ReLU to each output tile while it is in cache. */
+    @Override protected boolean linearAppliesActivation() { return activation() == Activation.RELU; }
+
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
         lastInput = x;
         op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-                x.dim(0), inputShape().dim(2), config.filters, geometry);
+                linearAppliesActivation(), x.dim(0), inputShape().dim(2), config.filters, geometry);
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {

@@ -63,10 +63,13 @@ public final class Dense extends ActivatedLayer {
         return Shape.of(config.units);
     }
 
+    /** The product applies ReLU to each thread's columns while they are in cache. */
+    @Override protected boolean linearAppliesActivation() { return activation() == Activation.RELU; }
+
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
         lastInput = x;
         op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-                x.dim(0), inputShape().dim(0), config.units);
+                linearAppliesActivation(), x.dim(0), inputShape().dim(0), config.units);
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {

@@ -26,6 +26,8 @@ public final class Dropout extends Layer {
 
     @Override public String className() { return "Dropout"; }
 
+    @Override public boolean usesRandomness() { return rate > 0f; }
+
     @Override public Map<String, Object> config() { return Map.of("rate", (double) rate); }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }

@@ -9,6 +9,9 @@ import java.util.SplittableRandom;
 /** Flattens (N, d1, d2, ...) to (N, d1*d2*...) in row-major (channels-last) order, as Keras. A view: no copy. */
 public final class Flatten extends Layer {
     private Shape lastInputShape;
+    // The last two views made each way (a training batch size and an inference one alternate), reused
+    // while they fit: views are immutable, and making one per call would allocate every step.
+    private Tensor view, olderView, gradView, olderGradView;
 
     @Override public String className() { return "Flatten"; }
 
@@ -19,10 +22,29 @@ public final class Flatten extends Layer {
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
         lastInputShape = x.shape();
-        return x.reshape(outputShape().withBatch(x.dim(0)));
+        if (!viewOf(view, x, outputShape())) {
+            Tensor t = olderView;
+            olderView = view;
+            view = viewOf(t, x, outputShape()) ? t : x.reshape(outputShape().withBatch(x.dim(0)));
+        }
+        return view;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
-        return needInputGrad ? dy.reshape(lastInputShape) : null;
+        if (!needInputGrad) return null;
+        if (!gradViewOf(gradView, dy)) {
+            Tensor t = olderGradView;
+            olderGradView = gradView;
+            gradView = gradViewOf(t, dy) ? t : dy.reshape(lastInputShape);
+        }
+        return gradView;
+    }
+
+    private static boolean viewOf(Tensor v, Tensor x, Shape example) {
+        return v != null && v.data() == x.data() && v.shape().isBatchOf(x.dim(0), example);
+    }
+
+    private boolean gradViewOf(Tensor v, Tensor dy) {
+        return v != null && v.data() == dy.data() && v.shape().equals(lastInputShape);
     }
 }

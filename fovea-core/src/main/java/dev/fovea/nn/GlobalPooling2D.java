@@ -49,7 +49,7 @@ public final class GlobalPooling2D extends Layer {
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
         lastInputShape = x.shape();
-        Tensor out = outBuf.get(outputShape().withBatch(x.dim(0)));
+        Tensor out = outBuf.get(x.dim(0), outputShape());
         op.forward(out.data(), x.data(), x.dim(0), x.dim(1) * x.dim(2), x.dim(3));
         return out;
     }

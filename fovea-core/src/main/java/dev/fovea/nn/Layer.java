@@ -125,12 +125,19 @@ public abstract class Layer {
         return n;
     }
 
+    /**
+     * Whether forward draws from {@link ForwardContext#rng()} when training (dropout does). The
+     * trainer makes a generator per step only for models with such a layer, and otherwise passes a
+     * context without one, so a layer that reads the generator must say so here.
+     */
+    public boolean usesRandomness() { return false; }
+
     /** The activation applied last by this layer (LINEAR when none). */
     public Activation activation() { return Activation.LINEAR; }
 
     protected final void checkInput(Tensor x) {
         Shape expected = inputShape();
-        if (x.rank() != expected.rank() + 1 || !x.shape().dropBatch().equals(expected)) {
+        if (!x.shape().isBatchOf(expected)) {
             throw new FoveaException("layer " + name + " (" + className() + ") expects input (batch, "
                     + expected.toString().substring(1) + " but got " + x.shape());
         }

@@ -127,7 +127,7 @@ public final class MatMul extends MergeLayer {
         int slot = constantSlot();
         lastA = slot == 0 ? constant.value() : inputs[0];
         lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
-        Tensor out = outBuf.get(outputShape().withBatch(n));
+        Tensor out = outBuf.get(n, outputShape());
         op(n).forward(out.data(), lastA.data(), lastB.data());
         return out;
     }

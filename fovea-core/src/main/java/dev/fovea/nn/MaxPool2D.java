@@ -6,6 +6,7 @@ import dev.fovea.ops.Padding;
 /** Max pooling, as Keras's MaxPool2D / MaxPooling2D: keeps the strongest response in each window. */
 public final class MaxPool2D extends Pooling2D {
     private final MaxPool2DOp op = new MaxPool2DOp();
+    private boolean reluMask;   // set by Model: the input is a ReLU output whose own backward is skipped
 
     public MaxPool2D(Config config) { super(config); }
 
@@ -26,5 +27,8 @@ public final class MaxPool2D extends Pooling2D {
 
     @Override protected void pool(float[] out, float[] x, int n, int c) { op.forward(out, x, n, c, geometry); }
 
-    @Override protected void unpool(float[] dx, float[] dy, int n, int c) { op.backward(dx, dy, n, c, geometry); }
+    @Override protected void unpool(float[] dx, float[] dy, int n, int c) { op.backward(dx, dy, n, c, geometry, reluMask); }
+
+    /** Model's switch: apply the producing layer's ReLU gradient mask here (see {@link ActivatedLayer}). */
+    void reluMask(boolean mask) { this.reluMask = mask; }
 }

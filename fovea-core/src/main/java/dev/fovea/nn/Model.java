@@ -53,6 +53,8 @@ public class Model {
     private Tensor[][] nodeInputGrads;
     private boolean[][] nodeNeeds;    // per node and input: does the gradient flow anywhere?
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
+    private final List<ActivatedLayer> reluIntoPool = new ArrayList<>();   // ReLU layers whose only consumer is ...
+    private final List<MaxPool2D> poolAfterRelu = new ArrayList<>();       // ... this max pool (same index)
     private Trainer trainer;
     private List<Parameter> parameters;   // cached after build
 
@@ -158,7 +160,26 @@ public class Model {
         outputs = new Tensor[count];
         grads = new Tensor[count];
         inputShape = shape;
+        findReluIntoPool();
         return this;
+    }
+
+    /**
+     * Pairs each ReLU layer whose output feeds nothing but one max pool with that pool: in training
+     * backward passes the pool applies ReLU's gradient mask while routing, and the ReLU layer skips
+     * its own pass over the activations (see {@link ActivatedLayer}).
+     */
+    private void findReluIntoPool() {
+        int[] consumers = new int[nodes.size()];
+        for (Node n : nodes) for (int in : n.inputs) if (in != MODEL_INPUT) consumers[in]++;
+        for (Node n : nodes) {
+            int in = n.inputs[0];
+            if (n.layer() instanceof MaxPool2D pool && in != MODEL_INPUT && consumers[in] == 1
+                    && nodes.get(in).layer() instanceof ActivatedLayer a && a.activation() == Activation.RELU) {
+                reluIntoPool.add(a);
+                poolAfterRelu.add(pool);
+            }
+        }
     }
 
     private void assignNames() {
@@ -178,6 +199,12 @@ public class Model {
             } while (!taken.add(candidate));
             n.layer().assignDefaultName(candidate);
         }
+    }
+
+    /** Whether any layer draws random numbers in training (see {@link Layer#usesRandomness()}). */
+    public boolean usesRandomness() {
+        for (Node n : nodes) if (n.layer().usesRandomness()) return true;
+        return false;
     }
 
     /** Every parameter, in node order; fixed once the model is built (the list is cached: training asks every step). */
@@ -201,7 +228,7 @@ public class Model {
      */
     public Tensor forward(Tensor x, ForwardContext ctx) {
         Shape expected = inputShape();
-        if (x.rank() != expected.rank() + 1 || !x.shape().dropBatch().equals(expected)) {
+        if (!x.shape().isBatchOf(expected)) {
             throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
                     + " but got " + x.shape());
         }
@@ -247,6 +274,11 @@ public class Model {
 
     private Tensor backward(Tensor dOut, boolean fromLogits, boolean wantInputGrad) {
         int last = nodes.size() - 1;
+        // Training passes fuse ReLU's mask into the max pool; gradients for saliency stay exact per node.
+        for (int i = 0; i < reluIntoPool.size(); i++) {
+            reluIntoPool.get(i).reluMaskedDownstream(!wantInputGrad);
+            poolAfterRelu.get(i).reluMask(!wantInputGrad);
+        }
         java.util.Arrays.fill(grads, null);
         grads[last] = dOut;
         Tensor inputGrad = null;
@@ -307,7 +339,9 @@ public class Model {
 
     /**
      * The gradient of the loss w.r.t. node i's output from the last backward pass (null where the
-     * loss does not depend on it), e.g. for Grad-CAM. Valid until the next backward. Backward also
+     * loss does not depend on it), e.g. for Grad-CAM. Exact after {@link #backwardToInput}; after a
+     * training {@link #backward}, a ReLU layer feeding a max pool sees its gradient already masked
+     * by the ReLU (0 where its output is 0). Valid until the next backward. Backward also
      * accumulates parameter gradients; callers that only want these should zero them afterwards.
      */
     public Tensor nodeGradient(int i) {

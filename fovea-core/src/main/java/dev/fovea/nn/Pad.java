@@ -92,14 +92,14 @@ public class Pad extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        Tensor out = outBuf.get(outputShape().withBatch(x.dim(0)));
+        Tensor out = outBuf.get(x.dim(0), outputShape());
         op(x.dim(0)).forward(out.data(), x.data());
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(inputShape().withBatch(dy.dim(0)));
+        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
         op(dy.dim(0)).backward(dx.data(), dy.data());
         return dx;
     }

@@ -61,7 +61,7 @@ public final class Permute extends Layer {
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
         plan(x.dim(0));
-        Tensor out = outBuf.get(outputShape().withBatch(x.dim(0)));
+        Tensor out = outBuf.get(x.dim(0), outputShape());
         forwardOp.forward(out.data(), x.data());
         return out;
     }
@@ -69,7 +69,7 @@ public final class Permute extends Layer {
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
         plan(dy.dim(0));
-        Tensor dx = dxBuf.get(inputShape().withBatch(dy.dim(0)));
+        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
         backwardOp.forward(dx.data(), dy.data());
         return dx;
     }

@@ -57,7 +57,7 @@ public abstract sealed class Pooling2D extends Layer permits MaxPool2D, AverageP
     @Override public final Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
         lastInputShape = x.shape();
-        Tensor out = outBuf.get(outputShape().withBatch(x.dim(0)));
+        Tensor out = outBuf.get(x.dim(0), outputShape());
         pool(out.data(), x.data(), x.dim(0), x.dim(3));
         return out;
     }

@@ -1,26 +1,37 @@
 package dev.fovea.ops;
 
-import dev.fovea.ops.gemm.Gemm;
-
-/** Fully connected layer: y (N, U) = x (N, I) · kernel (I, U) + bias (U). */
+/**
+ * Fully connected layer: y (N, U) = x (N, I) · kernel (I, U) + bias (U). GEMMs split by output
+ * columns ({@link ColumnSplitGemm}), with bias and ReLU applied by each thread to its own columns;
+ * one or two rows take {@link DenseRows}, which streams the kernel instead of packing it.
+ */
 public final class DenseOp {
     private final ColumnSums biasGrad = new ColumnSums();
+    private final ColumnSplitGemm gemm = new ColumnSplitGemm();
+    private final DenseRows rows = new DenseRows();
 
     /** bias may be null. */
     public void forward(float[] y, float[] x, float[] kernel, float[] bias, int n, int in, int units) {
-        if (bias != null) {
-            for (int r = 0; r < n; r++) System.arraycopy(bias, 0, y, r * units, units);
+        forward(y, x, kernel, bias, false, n, in, units);
+    }
+
+    /** As {@link #forward(float[], float[], float[], float[], int, int, int)}, then ReLU when {@code relu}. */
+    public void forward(float[] y, float[] x, float[] kernel, float[] bias, boolean relu, int n, int in, int units) {
+        if (n <= DenseRows.MAX_ROWS) {
+            rows.forward(y, x, kernel, bias, relu, n, in, units);
+            return;
         }
-        Gemm.gemm(false, false, n, units, in, x, 0, in, kernel, 0, units, bias == null ? 0f : 1f, y, 0, units);
+        gemm.gemm(false, false, n, units, in, x, in, kernel, units, bias == null ? 0f : 1f, y, units, bias,
+                relu ? ColumnSplitGemm.Epilogue.RELU : ColumnSplitGemm.Epilogue.NONE);
     }
 
     /** Accumulates dKernel (I, U) and dBias (U, nullable); overwrites dx (N, I) unless null. */
     public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] x, float[] kernel,
                          int n, int in, int units) {
         // dKernel (I, U) += xᵀ (I, N) · dy (N, U)
-        Gemm.gemm(true, false, in, units, n, x, 0, in, dy, 0, units, 1f, dKernel, 0, units);
+        gemm.gemm(true, false, in, units, n, x, in, dy, units, 1f, dKernel, units, null, ColumnSplitGemm.Epilogue.NONE);
         if (dBias != null) biasGrad.accumulate(dBias, dy, n, units);
         // dx (N, I) = dy (N, U) · kernelᵀ (U, I)
-        if (dx != null) Gemm.gemm(false, true, n, in, units, dy, 0, units, kernel, 0, units, 0f, dx, 0, in);
+        if (dx != null) gemm.gemm(false, true, n, in, units, dy, units, kernel, units, 0f, dx, in, null, ColumnSplitGemm.Epilogue.NONE);
     }
 }

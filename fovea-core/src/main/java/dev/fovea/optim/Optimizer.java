@@ -17,6 +17,7 @@ public abstract class Optimizer {
     private long iterations;
     private final List<float[][]> state = new ArrayList<>();
     private List<Parameter> bound;
+    private final StepJob stepJob = new StepJob();
 
     protected Optimizer(double learningRate) {
         learningRate(learningRate);
@@ -86,15 +87,7 @@ public abstract class Optimizer {
             throw new IllegalStateException("optimizer was used with " + bound.size() + " parameters, now " + params.size());
         }
         iterations++;
-        float lr = (float) learningRate;
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            if (!p.trainable()) continue;   // e.g. moving statistics: updated by their layer, never decayed
-            float[] w = p.value().data(), g = p.grad().data();
-            float[][] slots = state.get(i);
-            long t = iterations;
-            Parallel.forRange(w.length, GRAIN, (from, to) -> update(w, g, slots, t, lr, from, to));
-        }
+        stepJob.run(iterations, (float) learningRate);
     }
 
     private void bind(List<Parameter> params) {
@@ -103,6 +96,56 @@ public abstract class Optimizer {
             float[][] slots = new float[stateSlots()][];
             for (int s = 0; s < slots.length; s++) slots[s] = new float[p.size()];
             state.add(slots);
+        }
+        stepJob.bind(bound, state);
+    }
+
+    /**
+     * One parallel loop over the elements of all parameters end to end (one hand-off per step
+     * rather than one per parameter), with a reused body so the step allocates nothing.
+     */
+    private final class StepJob implements Parallel.RangeBody {
+        private float[][] values = new float[0][], grads = new float[0][];
+        private float[][][] slots = new float[0][][];
+        private long[] starts = new long[1];   // starts[i]: index of parameter i's first element; last entry: the total
+        private long t;
+        private float lr;
+
+        /** Binds the trainable parameters only: moving statistics and the like are never updated (or decayed). */
+        void bind(List<Parameter> params, List<float[][]> state) {
+            int n = 0;
+            for (Parameter p : params) if (p.trainable()) n++;
+            values = new float[n][];
+            grads = new float[n][];
+            slots = new float[n][][];
+            starts = new long[n + 1];
+            int k = 0;
+            for (int i = 0; i < params.size(); i++) {
+                if (!params.get(i).trainable()) continue;
+                values[k] = params.get(i).value().data();
+                grads[k] = params.get(i).grad().data();
+                slots[k] = state.get(i);
+                starts[k + 1] = starts[k] + values[k].length;
+                k++;
+            }
+        }
+
+        void run(long t, float lr) {
+            this.t = t;
+            this.lr = lr;
+            long total = starts[starts.length - 1];
+            if (total > Integer.MAX_VALUE) {
+                for (int i = 0; i < values.length; i++) update(values[i], grads[i], slots[i], t, lr, 0, values[i].length);
+                return;
+            }
+            Parallel.forRange((int) total, GRAIN, this);
+        }
+
+        @Override public void run(int from, int to) {
+            for (int i = 0; i < values.length; i++) {
+                long lo = Math.max(from, starts[i]), hi = Math.min(to, starts[i + 1]);
+                if (lo < hi) update(values[i], grads[i], slots[i], t, lr, (int) (lo - starts[i]), (int) (hi - starts[i]));
+            }
         }
     }
 

@@ -9,6 +9,13 @@ public final class Buffer {
     private Tensor recent;
     private Tensor older;
 
+    /** The buffer of shape (batch, ...example); builds a Shape only when neither kept tensor fits. */
+    public Tensor get(int batch, Shape example) {
+        if (recent != null && recent.shape().isBatchOf(batch, example)) return recent;
+        if (older != null && older.shape().isBatchOf(batch, example)) return get(older.shape());
+        return get(example.withBatch(batch));
+    }
+
     public Tensor get(Shape shape) {
         if (recent != null && recent.shape().equals(shape)) return recent;
         Tensor t;

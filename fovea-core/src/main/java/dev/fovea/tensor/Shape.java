@@ -41,6 +41,18 @@ public final class Shape {
         return new Shape(Arrays.copyOfRange(dims, 1, dims.length));
     }
 
+    /** Whether this is (N, ...example) for some N: the check every layer makes, without building a shape. */
+    public boolean isBatchOf(Shape example) {
+        if (dims.length != example.dims.length + 1) return false;
+        for (int i = 0; i < example.dims.length; i++) if (dims[i + 1] != example.dims[i]) return false;
+        return true;
+    }
+
+    /** Whether this is (batch, ...example). */
+    public boolean isBatchOf(int batch, Shape example) {
+        return dims.length > 0 && dims[0] == batch && isBatchOf(example);
+    }
+
     public int rank() { return dims.length; }
     public int dim(int i) { return dims[i < 0 ? dims.length + i : i]; }
     public int size() { return size; }

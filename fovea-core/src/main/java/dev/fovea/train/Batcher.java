@@ -26,7 +26,7 @@ final class Batcher {
 
     /** The batch of examples order[from, to). */
     Tensor images(int[] order, int from, int to) {
-        Tensor b = batchX.get(exampleShape.withBatch(to - from));
+        Tensor b = batchX.get(to - from, exampleShape);
         float[] src = x.data(), dst = b.data();
         for (int i = from; i < to; i++) {
             int e = order == null ? i : order[i];

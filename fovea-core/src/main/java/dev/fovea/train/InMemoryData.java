@@ -38,13 +38,16 @@ public final class InMemoryData implements TrainingData {
         int[] ord = order;
         return new BatchIterator() {
             int from = fromBatch * batchSize;
+            Batch last;   // the batcher refills the same buffers, so the same record usually fits again
 
             @Override public Batch next() {
                 if (from >= n) return null;
                 int to = Math.min(n, from + batchSize);
-                Batch b = new Batch(batcher.images(ord, from, to), batcher.labels(ord, from, to, batchSize));
+                Tensor images = batcher.images(ord, from, to);
+                int[] labels = batcher.labels(ord, from, to, batchSize);
+                if (last == null || last.images() != images || last.labels() != labels) last = new Batch(images, labels);
                 from = to;
-                return b;
+                return last;
             }
 
             @Override public void close() {}

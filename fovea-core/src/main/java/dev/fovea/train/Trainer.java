@@ -41,7 +41,8 @@ public final class Trainer {
     private final Buffer gradBuf = new Buffer();
     private float[] exampleWeights = new float[0];
     private volatile boolean stopRequested;
-    private TrainingState state;
+    private final Cursor cursor = new Cursor();
+    private static final ForwardContext DETERMINISTIC_TRAINING = new ForwardContext(true, null);
 
     public Trainer(Model model, Optimizer optimizer, String loss, List<String> metrics) {
         this.model = model;
@@ -79,7 +80,7 @@ public final class Trainer {
     public void stopTraining() { stopRequested = true; }
 
     /** The state after the last completed step of the run in progress (or the last run). */
-    public TrainingState state() { return state; }
+    public TrainingState state() { return cursor.state(); }
 
     public History fit(Tensor x, int[] y, FitOptions o) {
         checkData(x, y, "training data");
@@ -110,35 +111,32 @@ public final class Trainer {
             throw new FoveaException("class weights: " + o.classWeights.length + " given for " + classes + " classes");
         }
         long seed = o.resume != null ? o.resume.seed() : (o.seed != null ? o.seed : model.seed());
-        state = o.resume != null ? o.resume : TrainingState.start(seed);
+        TrainingState start = o.resume != null ? o.resume : TrainingState.start(seed);
+        cursor.begin(start);
         stopRequested = false;
         History history = new History();
-        for (Map<String, Double> logs : state.history()) history.add(logs);
-        for (Callback c : o.callbacks) c.setTrainer(this);
-        for (Callback c : o.callbacks) c.onTrainBegin(o.epochs, data.size(), o.batchSize);
-        Map<String, Double> running = new LinkedHashMap<>();
+        for (Map<String, Double> logs : start.history()) history.add(logs);
+        List<Callback> callbacks = o.callbacks;
+        for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).setTrainer(this);
+        for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onTrainBegin(o.epochs, data.size(), o.batchSize);
+        RunningLogs running = new RunningLogs(metrics.contains("accuracy"));
+        // Layers that draw random numbers (dropout) get a generator per step; otherwise one shared
+        // context serves every step, so a step allocates nothing.
+        boolean random = model.usesRandomness();
         epochs:
-        for (int epoch = state.epoch(); epoch < o.epochs; epoch++) {
-            boolean fresh = state.batch() == 0;
-            if (fresh) for (Callback c : o.callbacks) c.onEpochBegin(epoch);
-            double lossSum = state.lossSum();
-            long correct = state.correct();
-            int seen = state.seen();
-            int batch = state.batch();
-            try (BatchIterator it = data.batches(seed, epoch, o.batchSize, o.shuffle, batch)) {
+        for (int epoch = cursor.epoch; epoch < o.epochs; epoch++) {
+            boolean fresh = cursor.batch == 0;
+            if (fresh) for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onEpochBegin(epoch);
+            try (BatchIterator it = data.batches(seed, epoch, o.batchSize, o.shuffle, cursor.batch)) {
                 for (Batch b = it.next(); b != null; b = it.next()) {
-                    if (state.globalStep() >= o.maxSteps || stopRequested) break epochs;
+                    if (cursor.globalStep >= o.maxSteps || stopRequested) break epochs;
                     checkLabels(b.labels(), classes, "training batch");
-                    if (o.schedule != null) optimizer.learningRate(o.schedule.at(state.globalStep()));
-                    ForwardContext ctx = ForwardContext.training(stepRandom(seed, state.globalStep()));
-                    lossSum += trainStep(b, ctx, o) * b.size();
-                    correct += Accuracy.correct(probsBuf.get(model.outputShape().withBatch(b.size())), b.labels());
-                    seen += b.size();
-                    batch++;
-                    state = new TrainingState(seed, epoch, batch, state.globalStep() + 1, lossSum, correct, seen, state.history());
-                    running.put("loss", lossSum / seen);
-                    if (metrics.contains("accuracy")) running.put("accuracy", (double) correct / seen);
-                    for (Callback c : o.callbacks) c.onBatchEnd(epoch, seen, running);
+                    if (o.schedule != null) optimizer.learningRate(o.schedule.at(cursor.globalStep));
+                    ForwardContext ctx = random ? ForwardContext.training(stepRandom(seed, cursor.globalStep)) : DETERMINISTIC_TRAINING;
+                    double loss = trainStep(b, ctx, o);
+                    cursor.step(loss * b.size(), Accuracy.correct(probsBuf.get(b.size(), model.outputShape()), b.labels()), b.size());
+                    running.update(cursor.lossSum / cursor.seen, (double) cursor.correct / cursor.seen);
+                    for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onBatchEnd(epoch, cursor.seen, running);
                 }
             }
             Map<String, Double> logs = new LinkedHashMap<>(running);
@@ -147,13 +145,11 @@ public final class Trainer {
                 for (var e : evaluate(o.validationX, o.validationY, EVAL_BATCH).entrySet()) logs.put("val_" + e.getKey(), e.getValue());
             }
             history.add(logs);
-            List<Map<String, Double>> done = new ArrayList<>(state.history());
-            done.add(logs);
-            state = new TrainingState(seed, epoch + 1, 0, state.globalStep(), 0, 0, 0, done);
-            for (Callback c : o.callbacks) c.onEpochEnd(epoch, logs);
+            cursor.endEpoch(logs);
+            for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onEpochEnd(epoch, logs);
             if (stopRequested) break;
         }
-        for (Callback c : o.callbacks) c.onTrainEnd(history);
+        for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onTrainEnd(history);
         return history;
     }
 
@@ -242,6 +238,52 @@ public final class Trainer {
                 throw new FoveaException(what + ": label " + y[i] + " of example " + i + " is outside the model's "
                         + classes + " classes [0, " + classes + ")");
             }
+        }
+    }
+
+    /**
+     * The run's position as plain fields, updated in place every step; the {@link TrainingState}
+     * record is built only when asked for (checkpoints), so a step allocates nothing.
+     */
+    private static final class Cursor {
+        long seed, globalStep, correct;
+        int epoch, batch, seen;
+        double lossSum;
+        List<Map<String, Double>> history;   // null until a run begins: state() is then null
+        private TrainingState built;
+
+        void begin(TrainingState s) {
+            seed = s.seed(); epoch = s.epoch(); batch = s.batch(); globalStep = s.globalStep();
+            lossSum = s.lossSum(); correct = s.correct(); seen = s.seen(); history = s.history();
+            built = s;
+        }
+
+        void step(double loss, int hits, int examples) {
+            lossSum += loss;
+            correct += hits;
+            seen += examples;
+            batch++;
+            globalStep++;
+            built = null;
+        }
+
+        void endEpoch(Map<String, Double> logs) {
+            List<Map<String, Double>> done = new ArrayList<>(history);
+            done.add(logs);
+            history = List.copyOf(done);
+            epoch++;
+            batch = 0;
+            lossSum = 0;
+            correct = 0;
+            seen = 0;
+            built = null;
+        }
+
+        TrainingState state() {
+            if (built == null && history != null) {
+                built = new TrainingState(seed, epoch, batch, globalStep, lossSum, correct, seen, history);
+            }
+            return built;
         }
     }
 }

@@ -56,7 +56,7 @@ class Conv2DFastVsReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("edgeShapes")
     void fusedReluMatchesReference(Shape s) {
-        SplittableRandom rng = new SplittableRandom(s.hashCode() + 1);
+        SplittableRandom rng = new SplittableRandom(s.toString().hashCode());   // stable across runs
         WindowGeometry g = WindowGeometry.of(s.h, s.w, s.kh, s.kw, s.sh, s.sw, s.padding, s.toString());
         float[] x = TestData.uniform(rng, s.n * s.h * s.w * s.c, 1);
         float[] kernel = TestData.uniform(rng, s.kh * s.kw * s.c * s.f, 1);
@@ -66,7 +66,13 @@ class Conv2DFastVsReferenceTest {
         new Conv2DOp().forward(yFast, x, kernel, bias, true, s.n, s.c, s.f, g);
         Conv2DReference.forward(yRef, x, kernel, bias, s.n, s.c, s.f, g);
         for (int i = 0; i < outSize; i++) yRef[i] = Math.max(0f, yRef[i]);
-        Close.scaled(s + ": forward with ReLU", yFast, TestData.toDouble(yRef));
+        float[] z = new float[outSize];
+        Conv2DReference.forward(z, x, kernel, bias, s.n, s.c, s.f, g);
+        // Compared on the scale of the pre-activation: a small output can be all zeros after ReLU.
+        double scale = Close.maxAbs(TestData.toDouble(z)), worst = 0;
+        for (int i = 0; i < outSize; i++) worst = Math.max(worst, Math.abs(yFast[i] - yRef[i]));
+        org.junit.jupiter.api.Assertions.assertTrue(worst <= Close.RTOL * scale,
+                s + ": forward with ReLU: error " + worst + " > " + Close.RTOL + " x scale " + scale);
     }
 
     @ParameterizedTest(name = "{0}")
