@@ -24,6 +24,9 @@ import java.util.SplittableRandom;
  * the correct one.
  */
 public abstract class ImageTransformLayer extends Layer implements ExampleTransform {
+    /** Random transforms need the trainer's per-step generator, as Dropout does. */
+    @Override public boolean usesRandomness() { return isRandom(); }
+
     private final Buffer outBuf = new Buffer();
     private final Buffer dxBuf = new Buffer();
     private boolean transformed;   // the last forward applied the transform (false: passed x through)
