@@ -87,7 +87,8 @@ final class DirectConv2D {
         for (int t = 0; t < kPad; t++) tapOffsets[t] = t < k ? p.tapOffset(t) : 0;   // padding taps re-read tap 0
         int fPad = roundUp(f, V);
         int slice = (kPad + 1) * fPad;  // kPad rows of kernel gradient, then one of bias gradient
-        int chunks = Math.max(1, Math.min(Parallel.threads(), n));
+        // A few slices per thread, so a thread that loses its core holds up only a small share.
+        int chunks = Math.max(1, Math.min(4 * Parallel.threads(), n));
         if (partials.length < chunks * slice) partials = new float[chunks * slice];
         gradJob.run(p, source, tapOffsets, kPad, dy, f, fPad, n, chunks, partials, slice);
         for (int chunk = 0; chunk < chunks; chunk++) {
