@@ -58,15 +58,24 @@ public final class Conv2DOp {
      */
     public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] kernel,
                          int n, int c, int f, WindowGeometry g) {
+        backward(dx, dKernel, dBias, dy, kernel, n, c, f, g, false, false);
+    }
+
+    /** As above, but dKernel (dBias) is overwritten instead of accumulated when {@code setKernel} ({@code setBias}). */
+    public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] kernel,
+                         int n, int c, int f, WindowGeometry g, boolean setKernel, boolean setBias) {
         int m = n * g.outH() * g.outW();
         int k = g.kH() * g.kW() * c;
         if (lastDirect) {
-            direct.backwardKernel(dKernel, dBias, dy, n, f);
+            direct.backwardKernel(dKernel, dBias, dy, n, f, setKernel, setBias);
         } else {
             if (col.length < m * k) throw new IllegalStateException("Conv2DOp.backward called before forward at this batch size");
-            // dKernel (K, F) += colᵀ (K, M) · dy (M, F)
-            Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, 1f, dKernel, 0, f);
-            if (dBias != null) biasGrad.accumulate(dBias, dy, m, f);
+            // dKernel (K, F) (+)= colᵀ (K, M) · dy (M, F)
+            Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, setKernel ? 0f : 1f, dKernel, 0, f);
+            if (dBias != null) {
+                if (setBias) biasGrad.set(dBias, dy, m, f);
+                else biasGrad.accumulate(dBias, dy, m, f);
+            }
         }
         if (dx != null) inputGrad.run(dx, dy, kernel, n, c, f, g);
     }

@@ -77,8 +77,11 @@ final class DirectConv2D {
         forwardJob.run(plane, source, w, fPad, f, init, relu, out, n);
     }
 
-    /** dKernel (KH, KW, C, F) += Σ window ⊗ dy; dBias (F, nullable) += Σ dy; dy is (N, OH, OW, F). */
-    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, int n, int f) {
+    /**
+     * dKernel (KH, KW, C, F) += Σ window ⊗ dy; dBias (F, nullable) += Σ dy; dy is (N, OH, OW, F).
+     * With {@code setKernel} ({@code setBias}) the sums overwrite instead of adding.
+     */
+    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, int n, int f, boolean setKernel, boolean setBias) {
         DirectPlane p = plane;
         int k = p.taps(), kPad = ceilDiv(k, R) * R;
         if (tapOffsets.length < kPad) tapOffsets = new int[kPad];
@@ -89,6 +92,8 @@ final class DirectConv2D {
         int chunks = Math.max(1, Math.min(4 * Parallel.threads(), n));
         if (partials.length < chunks * slice) partials = new float[chunks * slice];
         gradJob.run(p, source, tapOffsets, kPad, dy, f, fPad, n, chunks, partials, slice);
+        if (setKernel) Arrays.fill(dKernel, 0, k * f, 0f);
+        if (setBias && dBias != null) Arrays.fill(dBias, 0, f, 0f);
         for (int chunk = 0; chunk < chunks; chunk++) {
             int base = chunk * slice;
             for (int t = 0; t < k; t++) {
