@@ -112,8 +112,11 @@ public final class Conv2D extends ActivatedLayer {
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
         Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        // A lazily cleared gradient is overwritten outright (see Parameter.takeGradForOverwrite).
+        boolean setKernel = kernel.takeGradForOverwrite(), setBias = bias != null && bias.takeGradForOverwrite();
         op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
-                dz.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(2), config.filters, geometry);
+                dz.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(2), config.filters, geometry,
+                setKernel, setBias);
         return dx;
     }
 }

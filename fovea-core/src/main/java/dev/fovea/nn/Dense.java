@@ -74,8 +74,11 @@ public final class Dense extends ActivatedLayer {
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
         Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        // A lazily cleared gradient is overwritten outright (see Parameter.takeGradForOverwrite).
+        boolean setKernel = kernel.takeGradForOverwrite(), setBias = bias != null && bias.takeGradForOverwrite();
         op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
-                dz.data(), lastInput.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(0), config.units);
+                dz.data(), lastInput.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(0), config.units,
+                setKernel, setBias);
         return dx;
     }
 }

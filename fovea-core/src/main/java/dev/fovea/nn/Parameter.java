@@ -5,12 +5,19 @@ import dev.fovea.tensor.Tensor;
 /**
  * A named weight of a layer and the gradient accumulated into it by backward. The full name is
  * "layer/kernel" style, used as the key in the weights file.
+ *
+ * <p>Clearing can be lazy ({@link #clearGradLazily}): the optimizer marks the gradient as 0 instead
+ * of writing 0s over it, and a kernel that produces the whole gradient next step asks
+ * {@link #takeGradForOverwrite} and writes it outright (a GEMM with beta 0 instead of 1), so the
+ * 6.5 MB gradient of a large Dense kernel is neither zeroed nor read back every step. Anyone else
+ * sees zeros: {@link #grad()} fills a lazily cleared gradient first.
  */
 public final class Parameter {
     private final String name;
     private final Tensor value;
     private final Tensor grad;
     private final boolean trainable;
+    private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
 
     public Parameter(String name, Tensor value) {
         this(name, value, true);
@@ -31,7 +38,30 @@ public final class Parameter {
 
     public String name() { return name; }
     public Tensor value() { return value; }
-    public Tensor grad() { return grad; }
+    /** The gradient (zeroed first when it was cleared lazily). */
+    public Tensor grad() {
+        if (gradStale) zeroGrad();
+        return grad;
+    }
+
     public int size() { return value.size(); }
-    public void zeroGrad() { grad.fill(0f); }
+
+    public void zeroGrad() {
+        grad.fill(0f);
+        gradStale = false;
+    }
+
+    /** Clears the gradient without writing it: the next {@link #grad()} zeroes it, unless a kernel overwrites it first. */
+    public void clearGradLazily() { gradStale = true; }
+
+    /**
+     * For a kernel about to produce this whole gradient: true when the gradient counts as 0, and
+     * then the kernel must write every element (overwrite instead of accumulate); false when it
+     * must accumulate as usual. Either way the gradient is current afterwards.
+     */
+    public boolean takeGradForOverwrite() {
+        boolean stale = gradStale;
+        gradStale = false;
+        return stale;
+    }
 }

@@ -11,6 +11,12 @@ final class ColumnSums {
     private static final int BLOCK = 256;
     private float[] partial = new float[0];   // (F) scratch, kept across calls
 
+    /** sums (cols) = Σ rows of matrix (rows, cols), overwriting sums. */
+    void set(float[] sums, float[] matrix, int rows, int cols) {
+        Arrays.fill(sums, 0, cols, 0f);
+        accumulate(sums, matrix, rows, cols);
+    }
+
     void accumulate(float[] sums, float[] matrix, int rows, int cols) {
         if (partial.length < cols) partial = new float[cols];
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {

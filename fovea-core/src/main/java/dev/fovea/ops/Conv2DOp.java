@@ -4,15 +4,15 @@ import dev.fovea.ops.gemm.Gemm;
 
 /**
  * 2-D convolution, NHWC input and HWIO kernel (Keras layouts), forward and backward side by side.
- * Two routes, chosen per shape:
+ * Forward and kernel gradient take one of two routes, chosen per shape:
  * <ul>
- *   <li>{@link DirectConv2D}, an implicit GEMM reading windows in place (forward and kernel
- *       gradient always; input gradient at stride 1) when one column tile of the kernel, K x 32
- *       floats, fits in L2. Measured on the course-notes model it beats im2col + GEMM 2-4x per pass,
- *       mostly by not writing and re-reading a column matrix.</li>
+ *   <li>{@link DirectConv2D}, an implicit GEMM reading windows in place, when one column tile of
+ *       the kernel, K x 32 floats, fits in L2. Measured on the course-notes model it beats
+ *       im2col + GEMM 2-4x per pass, mostly by not writing and re-reading a column matrix.</li>
  *   <li>{@link Im2Col} + GEMM: out (N*OH*OW, F) = col (N*OH*OW, KH*KW*C) · kernel (KH*KW*C, F), for
- *       very deep windows, and col2im for the input gradient of strided convolutions.</li>
+ *       very deep windows.</li>
  * </ul>
+ * The input gradient is always {@link BlockedInputGrad}: GEMM and col2im a few images at a time.
  * One instance serves one layer and forward must precede its backward. Buffers grow once and are
  * reused (no per-step allocation at a fixed batch size).
  */
@@ -21,9 +21,9 @@ public final class Conv2DOp {
     static final int DIRECT_MAX_TAPS = 4608;
 
     private float[] col = new float[0];   // (N*OH*OW, KH*KW*C) from the last im2col forward
-    private float[] dCol = new float[0];  // same shape, for the input gradient
     private final ColumnSums biasGrad = new ColumnSums();
     private final DirectConv2D direct = new DirectConv2D();
+    private final BlockedInputGrad inputGrad = new BlockedInputGrad();
     private boolean lastDirect;
 
     /**
@@ -58,25 +58,26 @@ public final class Conv2DOp {
      */
     public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] kernel,
                          int n, int c, int f, WindowGeometry g) {
+        backward(dx, dKernel, dBias, dy, kernel, n, c, f, g, false, false);
+    }
+
+    /** As above, but dKernel (dBias) is overwritten instead of accumulated when {@code setKernel} ({@code setBias}). */
+    public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] kernel,
+                         int n, int c, int f, WindowGeometry g, boolean setKernel, boolean setBias) {
         int m = n * g.outH() * g.outW();
         int k = g.kH() * g.kW() * c;
         if (lastDirect) {
-            direct.backwardKernel(dKernel, dBias, dy, n, f);
+            direct.backwardKernel(dKernel, dBias, dy, n, f, setKernel, setBias);
         } else {
             if (col.length < m * k) throw new IllegalStateException("Conv2DOp.backward called before forward at this batch size");
-            // dKernel (K, F) += colᵀ (K, M) · dy (M, F)
-            Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, 1f, dKernel, 0, f);
-            if (dBias != null) biasGrad.accumulate(dBias, dy, m, f);
+            // dKernel (K, F) (+)= colᵀ (K, M) · dy (M, F)
+            Gemm.gemm(true, false, k, f, m, col, 0, k, dy, 0, f, setKernel ? 0f : 1f, dKernel, 0, f);
+            if (dBias != null) {
+                if (setBias) biasGrad.set(dBias, dy, m, f);
+                else biasGrad.accumulate(dBias, dy, m, f);
+            }
         }
-        if (dx == null) return;
-        if (lastDirect && DirectConv2D.handlesInputGradient(g)) {
-            direct.backwardInput(dx, dy, kernel, n, c, f, g);
-            return;
-        }
-        dCol = ensure(dCol, m * k);
-        // dCol (M, K) = dy (M, F) · kernelᵀ (F, K)
-        Gemm.gemm(false, true, m, k, f, dy, 0, f, kernel, 0, f, 0f, dCol, 0, k);
-        Im2Col.raise(dx, dCol, n, c, g);
+        if (dx != null) inputGrad.run(dx, dy, kernel, n, c, f, g);
     }
 
     private static float[] ensure(float[] buf, int size) {

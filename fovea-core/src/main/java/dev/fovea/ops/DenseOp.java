@@ -21,17 +21,29 @@ public final class DenseOp {
             rows.forward(y, x, kernel, bias, relu, n, in, units);
             return;
         }
-        gemm.gemm(false, false, n, units, in, x, in, kernel, units, bias == null ? 0f : 1f, y, units, bias,
-                relu ? ColumnSplitGemm.Epilogue.RELU : ColumnSplitGemm.Epilogue.NONE);
+        gemm.gemm(false, false, n, units, in, x, in, kernel, units, 0f, y, units, bias, relu);
     }
 
     /** Accumulates dKernel (I, U) and dBias (U, nullable); overwrites dx (N, I) unless null. */
     public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] x, float[] kernel,
                          int n, int in, int units) {
-        // dKernel (I, U) += xᵀ (I, N) · dy (N, U)
-        gemm.gemm(true, false, in, units, n, x, in, dy, units, 1f, dKernel, units, null, ColumnSplitGemm.Epilogue.NONE);
-        if (dBias != null) biasGrad.accumulate(dBias, dy, n, units);
+        backward(dx, dKernel, dBias, dy, x, kernel, n, in, units, false, false);
+    }
+
+    /**
+     * As {@link #backward(float[], float[], float[], float[], float[], float[], int, int, int)}, but
+     * overwrites dKernel (dBias) instead of accumulating when {@code setKernel} ({@code setBias}):
+     * GEMM with beta 0 neither reads the old gradient nor merges into it.
+     */
+    public void backward(float[] dx, float[] dKernel, float[] dBias, float[] dy, float[] x, float[] kernel,
+                         int n, int in, int units, boolean setKernel, boolean setBias) {
+        // dKernel (I, U) (+)= xᵀ (I, N) · dy (N, U)
+        gemm.gemm(true, false, in, units, n, x, in, dy, units, setKernel ? 0f : 1f, dKernel, units, null, false);
+        if (dBias != null) {
+            if (setBias) biasGrad.set(dBias, dy, n, units);
+            else biasGrad.accumulate(dBias, dy, n, units);
+        }
         // dx (N, I) = dy (N, U) · kernelᵀ (U, I)
-        if (dx != null) gemm.gemm(false, true, n, in, units, dy, units, kernel, units, 0f, dx, in, null, ColumnSplitGemm.Epilogue.NONE);
+        if (dx != null) gemm.gemm(false, true, n, in, units, dy, units, kernel, units, 0f, dx, in, null, false);
     }
 }

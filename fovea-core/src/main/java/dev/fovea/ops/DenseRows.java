@@ -40,8 +40,9 @@ final class DenseRows implements Parallel.RangeBody {
         this.x = x; this.w = w; this.y = y; this.bias = bias; this.relu = relu;
         this.rows = rows; this.in = in; this.units = units;
         try {
-            // Chunks of whole vectors of columns, each streaming at least about 256 KiB of W.
-            Parallel.forRange(vectors, Math.max(1, (1 << 16) / Math.max(1, in * V)), this);
+            // Chunks of whole vectors of columns, each streaming at least about 1 MiB of W: narrower
+            // ones stream W's rows in shorter pieces, which the prefetchers follow less well.
+            Parallel.forRange(vectors, Math.max(1, (1 << 18) / Math.max(1, in * V)), this);
         } finally {
             this.x = null; this.w = null; this.y = null; this.bias = null;
         }

@@ -12,15 +12,16 @@ import static dev.fovea.ops.ConvTiles.V;
 /**
  * Convolution as an implicit GEMM on NHWC data: the {@link ConvTiles} kernels read each window in
  * place, so nothing is lowered to a column matrix (for the course-notes model's second layer that
- * matrix is 9 MB per batch, written, packed and read again every step). Three passes:
+ * matrix is 9 MB per batch, written, packed and read again every step). Two passes:
  * <ul>
  *   <li>forward: out (N*OH*OW, F) = windows (N*OH*OW, K) · kernel (K, F), bias as the starting
  *       value and ReLU applied to each tile while it is in L1;</li>
  *   <li>kernel gradient: dKernel (K, F) += windowsᵀ · dy, image by image so each image's dy
- *       stays in L1 across the tap tiles; per-thread partial sums added in a fixed order;</li>
- *   <li>input gradient (stride 1): the transposed convolution, which is a forward convolution of dy
- *       zero-bordered by KH-1 (KW-1) with the kernel flipped and its channel axes swapped.</li>
+ *       stays in cache across the tap tiles; per-slice partial sums added in a fixed order.</li>
  * </ul>
+ * The input gradient is {@link BlockedInputGrad}'s. (A transposed convolution through these same
+ * kernels, on dy zero-bordered and the kernel flipped, measured 40-70% slower: it multiplies the
+ * zero border too.)
  * A padded layer's input is first copied into a zero-bordered buffer (borders written once), so the
  * kernels never test bounds. One instance serves one layer; forward must precede its backward.
  */
@@ -39,11 +40,8 @@ final class DirectConv2D {
     private final ForwardJob forwardJob = new ForwardJob();
     private final KernelGradJob gradJob = new KernelGradJob();
     private final BorderCopy padInput = new BorderCopy();
-    private final BorderCopy padGrad = new BorderCopy();
     private DirectPlane plane;        // the forward's windows
-    private DirectPlane dxPlane;      // the transposed convolution's windows
     private float[] source;           // what the last forward read: x, or its padded copy
-    private float[] flipped = new float[0];   // (KH, KW, F, C rounded up to vectors): the kernel for the input gradient
     private float[] wideKernel = new float[0], wideBias = new float[0];
     private int[] tapOffsets = new int[0];
     private float[] partials = new float[0];
@@ -79,17 +77,23 @@ final class DirectConv2D {
         forwardJob.run(plane, source, w, fPad, f, init, relu, out, n);
     }
 
-    /** dKernel (KH, KW, C, F) += Σ window ⊗ dy; dBias (F, nullable) += Σ dy; dy is (N, OH, OW, F). */
-    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, int n, int f) {
+    /**
+     * dKernel (KH, KW, C, F) += Σ window ⊗ dy; dBias (F, nullable) += Σ dy; dy is (N, OH, OW, F).
+     * With {@code setKernel} ({@code setBias}) the sums overwrite instead of adding.
+     */
+    void backwardKernel(float[] dKernel, float[] dBias, float[] dy, int n, int f, boolean setKernel, boolean setBias) {
         DirectPlane p = plane;
         int k = p.taps(), kPad = ceilDiv(k, R) * R;
         if (tapOffsets.length < kPad) tapOffsets = new int[kPad];
         for (int t = 0; t < kPad; t++) tapOffsets[t] = t < k ? p.tapOffset(t) : 0;   // padding taps re-read tap 0
         int fPad = roundUp(f, V);
         int slice = (kPad + 1) * fPad;  // kPad rows of kernel gradient, then one of bias gradient
-        int chunks = Math.max(1, Math.min(Parallel.threads(), n));
+        // A few slices per thread, so a thread that loses its core holds up only a small share.
+        int chunks = Math.max(1, Math.min(4 * Parallel.threads(), n));
         if (partials.length < chunks * slice) partials = new float[chunks * slice];
         gradJob.run(p, source, tapOffsets, kPad, dy, f, fPad, n, chunks, partials, slice);
+        if (setKernel) Arrays.fill(dKernel, 0, k * f, 0f);
+        if (setBias && dBias != null) Arrays.fill(dBias, 0, f, 0f);
         for (int chunk = 0; chunk < chunks; chunk++) {
             int base = chunk * slice;
             for (int t = 0; t < k; t++) {
@@ -97,32 +101,6 @@ final class DirectConv2D {
             }
             if (dBias != null) for (int j = 0; j < f; j++) dBias[j] += partials[base + kPad * fPad + j];
         }
-    }
-
-    /** Whether {@link #backwardInput} handles this geometry (the transposed convolution needs stride 1). */
-    static boolean handlesInputGradient(WindowGeometry g) {
-        return g.strideH() == 1 && g.strideW() == 1;
-    }
-
-    /** dx (N, H, W, C) = the gradient of the last forward's input, from dy (N, OH, OW, F); stride 1 only. */
-    void backwardInput(float[] dx, float[] dy, float[] kernel, int n, int c, int f, WindowGeometry g) {
-        int kh = g.kH(), kw = g.kW();
-        int hd = g.inH() + kh - 1, wd = g.inW() + kw - 1;
-        float[] padded = padGrad.copy(dy, n, g.outH(), g.outW(), f, hd, wd, kh - 1 - g.padTop(), kw - 1 - g.padLeft());
-        int cPad = roundUp(c, V);
-        int size = kh * kw * f * cPad;
-        if (flipped.length < size) flipped = new float[size];   // the padding columns stay 0
-        // flipped (ky', kx', f, c) = kernel (KH-1-ky', KW-1-kx', c, f)
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * f, dst = (ky * kw + kx) * f * cPad;
-                for (int ci = 0; ci < c; ci++) {
-                    for (int fi = 0; fi < f; fi++) flipped[dst + fi * cPad + ci] = kernel[src + ci * f + fi];
-                }
-            }
-        }
-        dxPlane = plane(dxPlane, hd, wd, f, kh, kw, 1, 1, g.inH(), g.inW());
-        forwardJob.run(dxPlane, padded, flipped, cPad, c, null, false, dx, n);
     }
 
     private static DirectPlane plane(DirectPlane cached, int hs, int ws, int cs, int kh, int kw, int sh, int sw, int oh, int ow) {
@@ -238,15 +216,17 @@ final class DirectConv2D {
                         g = s.tile;
                         gImg = 0;
                     }
-                    for (int t0 = 0; t0 < kPad; t0 += R) {
-                        System.arraycopy(off, t0, tileOff, 0, R);
-                        int dk = base + t0 * fPad;
-                        int j = 0;
-                        for (; j + 2 * V <= fPad; j += 2 * V) {
-                            ConvTiles.kernelGrad(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
-                        }
-                        if (j < fPad) {
-                            ConvTiles.kernelGrad1(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
+                    // Column tiles outside, taps inside: the image's dy columns of one tile stay in
+                    // L1 while all the tap tiles pass over them.
+                    for (int j = 0; j < fPad; j += 2 * V) {
+                        for (int t0 = 0; t0 < kPad; t0 += R) {
+                            System.arraycopy(off, t0, tileOff, 0, R);
+                            int dk = base + t0 * fPad;
+                            if (j + 2 * V <= fPad) {
+                                ConvTiles.kernelGrad(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
+                            } else {
+                                ConvTiles.kernelGrad1(src, xImg, xRowStep, xStep, tileOff, g, gImg, p.outH, p.outW, fPad, j, partials, dk);
+                            }
                         }
                     }
                     biasSums(g, gImg, ohw, base + kPad * fPad);

@@ -2,6 +2,9 @@ package dev.fovea.ops;
 
 import dev.fovea.tensor.Parallel;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -10,6 +13,8 @@ import java.util.Arrays;
  * b, laid out (KH, KW, C) to match the HWIO kernel flattened to (KH*KW*C, F). Padding reads as 0.
  */
 final class Im2Col {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private Im2Col() {}
 
     /** col (N*OH*OW, KH*KW*C) from x (N, H, W, C). */
@@ -48,32 +53,32 @@ final class Im2Col {
         });
     }
 
-    /** dx (N, H, W, C) = sum of dCol (N*OH*OW, KH*KW*C) windows scattered back (overwrites dx). */
-    static void raise(float[] dx, float[] dCol, int n, int c, WindowGeometry g) {
-        int rowsPerImage = g.outH() * g.outW();
+    /**
+     * dx image at xBase (H, W, C) += that image's dCol rows at colBase (OH*OW, KH*KW*C) scattered
+     * back; a window row's taps inside the image are one contiguous run of dx, added as vectors.
+     */
+    static void raiseImage(float[] dx, int xBase, float[] dCol, int colBase, int c, WindowGeometry g) {
         int k = g.kH() * g.kW() * c;
-        int imageSize = g.inH() * g.inW() * c;
-        Parallel.forRange(n, 1, (from, to) -> {
-            Arrays.fill(dx, from * imageSize, to * imageSize, 0f);
-            for (int b = from; b < to; b++) {
-                int xBase = b * imageSize;
-                for (int oy = 0; oy < g.outH(); oy++) {
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int r = (b * rowsPerImage + oy * g.outW() + ox) * k;
-                        for (int ky = 0; ky < g.kH(); ky++) {
-                            int iy = oy * g.strideH() - g.padTop() + ky;
-                            if (iy < 0 || iy >= g.inH()) continue;
-                            for (int kx = 0; kx < g.kW(); kx++) {
-                                int ix = ox * g.strideW() - g.padLeft() + kx;
-                                if (ix < 0 || ix >= g.inW()) continue;
-                                int src = r + (ky * g.kW() + kx) * c;
-                                int dst = xBase + (iy * g.inW() + ix) * c;
-                                for (int ci = 0; ci < c; ci++) dx[dst + ci] += dCol[src + ci];
-                            }
-                        }
-                    }
+        for (int oy = 0; oy < g.outH(); oy++) {
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int r = colBase + (oy * g.outW() + ox) * k;
+                int ix0 = ox * g.strideW() - g.padLeft();
+                int kx0 = Math.max(0, -ix0), kx1 = Math.min(g.kW(), g.inW() - ix0);
+                if (kx1 <= kx0) continue;
+                for (int ky = 0; ky < g.kH(); ky++) {
+                    int iy = oy * g.strideH() - g.padTop() + ky;
+                    if (iy < 0 || iy >= g.inH()) continue;
+                    addRun(dx, xBase + (iy * g.inW() + ix0 + kx0) * c, dCol, r + (ky * g.kW() + kx0) * c, (kx1 - kx0) * c);
                 }
             }
-        });
+        }
+    }
+
+    private static void addRun(float[] dst, int d, float[] src, int s, int len) {
+        int i = 0;
+        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] += src[s + i];
     }
 }

@@ -48,7 +48,6 @@ public final class Adam extends Optimizer {
         // Vector lanes first, then the scalar tail; both compute the same float expression.
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector zero = FloatVector.zero(S);
         for (; i < upper; i += S.length()) {
             FloatVector gi = FloatVector.fromArray(S, g, i);
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
@@ -57,14 +56,12 @@ public final class Adam extends Optimizer {
             vi.intoArray(v, i);
             FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(eps));
             FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
-            zero.intoArray(g, i);
         }
         for (; i < to; i++) {
             float gi = g[i];
             m[i] = b1 * m[i] + c1 * gi;
             v[i] = b2 * v[i] + c2 * gi * gi;
             w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
-            g[i] = 0f;
         }
     }
 }

@@ -33,9 +33,10 @@ public abstract class Optimizer {
     protected abstract int stateSlots();
 
     /**
-     * Updates elements [from, to) of one parameter w from gradient g, and sets those gradient
-     * elements to 0 (fused: one pass over memory instead of two); {@code slots} are its state
-     * arrays; t counts steps from 1. Ranges of one parameter may run concurrently.
+     * Updates elements [from, to) of one parameter w from gradient g; {@code slots} are its state
+     * arrays; t counts steps from 1. Ranges of one parameter may run concurrently. The gradient is
+     * cleared afterwards by {@link #step}, lazily (see {@link Parameter#clearGradLazily}): update
+     * must not write g.
      */
     protected abstract void update(float[] w, float[] g, float[][] slots, long t, float lr, int from, int to);
 
@@ -80,14 +81,18 @@ public abstract class Optimizer {
     /** Elements per parallel chunk: large layers (a 1600x1024 kernel) split over the cores, small ones stay inline. */
     private static final int GRAIN = 1 << 16;
 
-    /** Applies one step to every parameter, then clears their gradients. */
+    /** Applies one step to every parameter, then clears their gradients (lazily: see {@link Parameter}). */
     public void step(List<Parameter> params) {
         if (bound == null) bind(params);
         else if (bound.size() != params.size()) {
             throw new IllegalStateException("optimizer was used with " + bound.size() + " parameters, now " + params.size());
         }
         iterations++;
+        // A gradient no kernel produced this step (a layer the loss does not reach) is still the
+        // cleared one: grad() makes its zeros real before the update reads it.
+        for (int i = 0; i < params.size(); i++) params.get(i).grad();
         stepJob.run(iterations, (float) learningRate);
+        for (int i = 0; i < params.size(); i++) params.get(i).clearGradLazily();
     }
 
     private void bind(List<Parameter> params) {

@@ -39,7 +39,6 @@ public final class RMSprop extends Optimizer {
             float gi = g[i];
             v[i] = r * v[i] + c * gi * gi;
             w[i] -= lr * gi / (float) Math.sqrt(v[i] + eps);
-            g[i] = 0f;
         }
     }
 }

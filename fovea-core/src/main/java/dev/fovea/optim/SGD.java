@@ -37,7 +37,6 @@ public final class SGD extends Optimizer {
         if (momentum == 0f) {
             for (int i = from; i < to; i++) {
                 w[i] -= lr * g[i];
-                g[i] = 0f;
             }
             return;
         }
@@ -45,7 +44,6 @@ public final class SGD extends Optimizer {
         for (int i = from; i < to; i++) {
             v[i] = momentum * v[i] - lr * g[i];
             w[i] += nesterov ? momentum * v[i] - lr * g[i] : v[i];
-            g[i] = 0f;
         }
     }
 }

@@ -14,6 +14,13 @@ public final class Parallel {
     }
 
     private static volatile WorkerPool pool = new WorkerPool(defaultThreads());
+    /**
+     * Chunks per thread a large loop is cut into (one with at least this many grains per thread):
+     * threads claim chunks as they go, so when another process takes a core from one of our
+     * threads mid-loop, the others take over its unclaimed chunks instead of waiting for it.
+     * Smaller loops get one chunk per thread. Overridable with {@code fovea.chunksPerThread}.
+     */
+    private static final int CHUNKS_PER_THREAD = Math.max(1, Integer.getInteger("fovea.chunksPerThread", 4));
 
     private Parallel() {}
 
@@ -50,14 +57,19 @@ public final class Parallel {
     }
 
     /**
-     * Runs body over [0, n) split into at most {@code threads()} contiguous chunks of at least
-     * {@code grain} indices. Runs inline when one chunk suffices, inside another loop's body, or
-     * while another thread's loop holds the pool.
+     * Runs body over [0, n) split into contiguous chunks of at least {@code grain} indices (a few
+     * per thread, claimed dynamically), so body must accept any split. Runs inline when one chunk
+     * suffices, inside another loop's body, or while another thread's loop holds the pool.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         WorkerPool p = pool;
-        int chunks = Math.min(p.size(), Math.max(1, n / Math.max(1, grain)));
+        if (p.size() == 1) {
+            body.run(0, n);
+            return;
+        }
+        int grains = Math.max(1, n / Math.max(1, grain)), fine = p.size() * CHUNKS_PER_THREAD;
+        int chunks = grains >= fine ? fine : Math.min(p.size(), grains);
         if (chunks <= 1 || !p.run(n, chunks, body)) body.run(0, n);
     }
 }

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <p>A repetition measures one window of each, in this order:
  * <ul>
- *   <li>training: {@link Trainer#fit} for one epoch of {@code steps + 1} shuffled batches, with
+ *   <li>training: {@link Trainer#fit} for {@code steps + 1} shuffled batches, with
  *       Adam and the loss Keras would use (fused softmax cross-entropy when the model ends in
  *       softmax); each step is gather batch, forward, loss and accuracy, backward, Adam update.
  *       The window runs from the end of the first batch to the end of the last, so fit's per-call
@@ -31,6 +31,13 @@ import java.util.SplittableRandom;
  */
 public final class TrainingBenchmark {
     private static final int MAX_TRAIN_STEPS = 64;   // bounds the synthetic data set's memory
+    /**
+     * Up to this many bytes of images the data set is made once, for the longest window, and every
+     * window trains on a prefix of steps: regenerating it at each calibration left tens of MB of
+     * garbage in the old generation, which showed up in the worker's peak RSS. Larger inputs grow
+     * the data set with the calibrated window instead.
+     */
+    private static final long FIXED_DATA_BYTES = 256L << 20;
     private static final int MAX_CALLS = 1_000_000;
 
     /** What to measure: batch size, target window length, data seed. */
@@ -55,7 +62,7 @@ public final class TrainingBenchmark {
     private final Tensor oneX;     // (1, ...input)
     private final StepClock clock = new StepClock();
     private final FitOptions fitOptions;
-    private InMemoryData data;     // (trainSteps + 1) * B examples
+    private InMemoryData data;     // at least (trainSteps + 1) * B examples
     private Sizes sizes = new Sizes(2, 2, 5);
 
     /** Compiles the built model with Adam (learning rate 0.001) for sparse categorical cross-entropy. */
@@ -70,7 +77,8 @@ public final class TrainingBenchmark {
         this.batchX = randomImages(settings.batch(), rng);
         this.oneX = randomImages(1, rng);
         this.fitOptions = FitOptions.epochs(1).batchSize(settings.batch()).seed(settings.seed()).callbacks(clock);
-        this.data = trainingData(sizes.trainSteps());
+        long maxBytes = 4L * (MAX_TRAIN_STEPS + 1) * settings.batch() * model.inputShape().size();
+        this.data = trainingData(maxBytes <= FIXED_DATA_BYTES ? MAX_TRAIN_STEPS : sizes.trainSteps());
     }
 
     public Sizes sizes() { return sizes; }
@@ -87,7 +95,7 @@ public final class TrainingBenchmark {
     /** One measured window of training, inference and latency, with the current sizes. */
     public Repetition repetition() {
         clock.reset();
-        trainer.fit(data, fitOptions);
+        trainer.fit(data, fitOptions.maxSteps(sizes.trainSteps() + 1));
         if (clock.steps() != sizes.trainSteps()) throw new IllegalStateException("fit ran " + clock.steps() + " timed steps, expected " + sizes.trainSteps());
         double trainImgPerSec = (double) sizes.trainSteps() * settings.batch() / clock.seconds();
         double allocPerStep = perCall(clock.allocatedBytes(), sizes.trainSteps());
@@ -112,7 +120,7 @@ public final class TrainingBenchmark {
         int steps = clamp(target * r.trainImgPerSec() / settings.batch(), 2, MAX_TRAIN_STEPS);
         int infer = clamp(target / 2 * r.inferImgPerSec() / settings.batch(), 2, MAX_CALLS);
         int latency = clamp(target / 2 / (r.latencyMs() / 1e3), 5, MAX_CALLS);
-        if (steps != sizes.trainSteps()) data = trainingData(steps);
+        if ((steps + 1) * settings.batch() > data.size()) data = trainingData(steps);
         sizes = new Sizes(steps, infer, latency);
     }
 
