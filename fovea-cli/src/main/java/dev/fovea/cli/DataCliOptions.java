@@ -25,7 +25,13 @@ final class DataCliOptions {
     @Option(names = "--cache-mb", paramLabel = "MB", description = "Memory for decoded images (default: a quarter of the heap; 0 turns the cache off).")
     Long cacheMb;
 
-    DataSource resolve(String spec, long seed, PrintWriter warnings) {
+    /** The source named by spec (embedded, fashion-mnist or a directory), read with {@code options}. */
+    static DataSource resolve(String spec, DataOptions options) {
+        return DataSources.resolve(spec, null, options);
+    }
+
+    /** These options over the defaults: seeded split and order, warnings printed with a "fovea: warning:" prefix. */
+    DataOptions options(long seed, PrintWriter warnings) {
         DataOptions o = DataOptions.defaults().seed(seed).strict(strict).warnings(w -> warnings.println("fovea: warning: " + w));
         if (imageSize != null) {
             String[] p = imageSize.split(",");
@@ -39,6 +45,6 @@ final class DataCliOptions {
         if (colorMode != null) o = o.colorMode(ColorMode.parse(colorMode));
         if (validationSplit != null) o = o.validationSplit(validationSplit);
         if (cacheMb != null) o = o.cacheBytes(cacheMb << 20);
-        return DataSources.resolve(spec, null, o);
+        return o;
     }
 }

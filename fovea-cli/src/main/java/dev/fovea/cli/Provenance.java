@@ -2,8 +2,9 @@ package dev.fovea.cli;
 
 import dev.fovea.data.DataSource;
 import dev.fovea.data.Dataset;
-import dev.fovea.data.TrainTest;
-import dev.fovea.nn.Model;
+import dev.fovea.data.pipeline.StreamingData;
+import dev.fovea.train.Batch;
+import dev.fovea.train.BatchIterator;
 import dev.fovea.optim.Optimizer;
 
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.Map;
 final class Provenance {
     private Provenance() {}
 
-    static Map<String, Object> of(long seed, DataSource source, TrainTest tt, Model m, Optimizer opt, int epochs, int batchSize) {
+    static Map<String, Object> of(long seed, DataSource source, StreamingData train, Dataset test, Optimizer opt, int epochs, int batchSize) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         p.put("fovea_version", Version.fovea());
@@ -28,9 +29,9 @@ final class Provenance {
         p.put("seed", seed);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", source.description());
-        data.put("train_examples", tt.train().size());
-        data.put("test_examples", tt.test().size());
-        data.put("train_sha256", fingerprint(tt.train()));
+        data.put("train_examples", train.size());
+        data.put("test_examples", test.size());
+        data.put("train_sha256", fingerprint(train));
         p.put("data", data);
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("optimizer", Map.of("class_name", opt.className(), "config", opt.config()));
@@ -41,20 +42,27 @@ final class Provenance {
         return p;
     }
 
-    /** SHA-256 over the labels and the float32 pixels (little-endian), so the exact data is identifiable. */
-    static String fingerprint(Dataset d) {
+    /**
+     * SHA-256 over the labels and then the float32 pixels (little-endian) of every training
+     * example in index order, without augmentation, so the exact data is identifiable. The pixels
+     * stream batch by batch: the training set is never held whole as floats.
+     */
+    static String fingerprint(StreamingData train) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            int[] labels = d.labels();
-            for (int i = 0; i < labels.length; i++) {
+            for (int label : train.labels()) {
                 if (buf.remaining() < 4) flush(md, buf);
-                buf.putInt(labels[i]);
+                buf.putInt(label);
             }
-            float[] pixels = d.images().data();
-            for (int i = 0; i < pixels.length; i++) {
-                if (buf.remaining() < 4) flush(md, buf);
-                buf.putFloat(pixels[i]);
+            try (BatchIterator it = train.withoutAugmentation().batches(0, 0, 256, false, 0)) {
+                for (Batch b = it.next(); b != null; b = it.next()) {
+                    float[] pixels = b.images().data();
+                    for (int i = 0, n = b.images().size(); i < n; i++) {
+                        if (buf.remaining() < 4) flush(md, buf);
+                        buf.putFloat(pixels[i]);
+                    }
+                }
             }
             flush(md, buf);
             return HexFormat.of().formatHex(md.digest());

@@ -2,7 +2,10 @@ package dev.fovea.cli;
 
 import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
-import dev.fovea.data.TrainTest;
+import dev.fovea.data.DataOptions;
+import dev.fovea.data.Dataset;
+import dev.fovea.data.Streams;
+import dev.fovea.data.pipeline.StreamingData;
 import dev.fovea.io.Checkpoint;
 import dev.fovea.io.Json;
 import dev.fovea.io.ModelCheckpoint;
@@ -16,6 +19,7 @@ import dev.fovea.train.CsvLogger;
 import dev.fovea.train.EarlyStopping;
 import dev.fovea.train.FitOptions;
 import dev.fovea.train.History;
+import dev.fovea.train.InMemoryData;
 import dev.fovea.train.ProgressBar;
 import dev.fovea.train.TrainingState;
 import dev.fovea.viz.TrainingReport;
@@ -37,7 +41,7 @@ import java.util.concurrent.Callable;
                 "Defaults: the course-notes model on the Fashion-MNIST subset embedded in Fovea."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "notes", paramLabel = "NAME|FILE",
-            description = "A preset (notes, notes-dropout, tiny), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
+            description = "A preset (notes, notes-dropout, notes-bn, fovea-small, tiny), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's).")
@@ -87,12 +91,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
-        DataSource source = dataOptions.resolve(data, seed, common.err());
+        DataOptions options = dataOptions.options(seed, common.err());
+        DataSource source = DataCliOptions.resolve(data, options);
         common.err().println("fovea: loading " + source.description());
-        TrainTest tt = source.load();
-        Shape shape = inputShape == null ? tt.train().imageShape() : InputShapes.parse(inputShape);
-        if (!shape.equals(tt.train().imageShape())) {
-            throw new CliException("--input-shape " + shape + " does not fit the data's images " + tt.train().imageShape());
+        // The training part streams (IDX bytes or decoded images, a batch at a time, in the
+        // background); the test part is evaluated whole, so it is decoded once into a tensor.
+        try (Streams streams = DataSources.open(source, options)) {
+            InMemoryData testData = streams.testInMemory();
+            return train(source, streams.train(), new Dataset(testData.images(), testData.labels(), streams.classNames()));
+        }
+    }
+
+    private int train(DataSource source, StreamingData trainData, Dataset test) {
+        Shape shape = inputShape == null ? trainData.exampleShape() : InputShapes.parse(inputShape);
+        if (!shape.equals(trainData.exampleShape())) {
+            throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
         }
         Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe("adam", 0.001, 5, 64);
         int e = epochs != null ? epochs : recipe.epochs();
@@ -116,18 +129,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!m.inputShape().equals(shape)) throw new CliException(description + " takes input " + m.inputShape() + ", the data has " + shape);
         int classes = m.outputShape().dim(0);
-        if (classes != tt.train().numClasses()) {
-            throw new CliException("model " + model + " predicts " + classes + " classes but the data has " + tt.train().numClasses());
+        if (classes != test.numClasses()) {
+            throw new CliException("model " + model + " predicts " + classes + " classes but the data has " + test.numClasses());
         }
-        m.classNames(tt.train().classNames());
+        m.classNames(test.classNames());
         m.compile(opt, "sparse_categorical_crossentropy", "accuracy");
-        Map<String, Object> provenance = Provenance.of(seed, source, tt, m, opt, e, b);
+        Map<String, Object> provenance = Provenance.of(seed, source, trainData, test, opt, e, b);
 
         FitOptions fit = FitOptions.epochs(e).batchSize(b).seed(seed)
-                .validationData(tt.test().images(), tt.test().labels())
+                .validationData(test.images(), test.labels())
                 .labelSmoothing(labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing())
                 .l2(l2);
-        int stepsPerEpoch = (tt.train().size() + b - 1) / b;
+        int stepsPerEpoch = (trainData.size() + b - 1) / b;
         var schedule = optimization.schedule(recipe, opt.learningRate(), e, stepsPerEpoch);
         if (schedule != null) fit.schedule(schedule);
         if (resumeState != null) fit.resume(resumeState);
@@ -140,12 +153,12 @@ final class TrainCommand implements Callable<Integer> {
         fit.callbacks(callbacks.toArray(Callback[]::new));
 
         common.err().printf(Locale.ROOT, "fovea: training %s (%,d parameters) on %,d images for %d epochs, batch %d, %s lr %s%s, seed %d%n",
-                description, m.parameterCount(), tt.train().size(), e, b, opt.className(), opt.learningRate(),
+                description, m.parameterCount(), trainData.size(), e, b, opt.className(), opt.learningRate(),
                 schedule == null ? "" : " (" + schedule.config().get("class_name") + ")", seed);
         long start = System.nanoTime();
-        History h = m.fit(tt.train().images(), tt.train().labels(), fit);
+        History h = m.fit(trainData, fit);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> test = m.evaluate(tt.test().images(), tt.test().labels());
+        Map<String, Double> scores = m.evaluate(test.images(), test.labels());
         Path out = output != null ? output : Path.of(fileStem() + ".fovea");
         provenance.put("history", ReportOptions.copy(h));   // report hook: lets evaluate redraw the curves
         ModelFile.save(out, m, provenance);
@@ -155,11 +168,11 @@ final class TrainCommand implements Callable<Integer> {
         facts.put("architecture", description);
         facts.put("data", source.description() + ", test split");
         facts.put("epochs", h.epochs().size());
-        facts.put("test_loss", test.get("loss"));
-        facts.put("test_accuracy", test.get("accuracy"));
-        Path page = reportOptions.write(reportOptions.resolve(out, null), "Training report: " + fileStem(), m, tt.test(),
+        facts.put("test_loss", scores.get("loss"));
+        facts.put("test_accuracy", scores.get("accuracy"));
+        Path page = reportOptions.write(reportOptions.resolve(out, null), "Training report: " + fileStem(), m, test,
                 ReportOptions.copy(h), recorder.points(), facts, common);
-        report(h, test, trainSeconds, timer.seconds, out, source, page);
+        report(h, scores, trainSeconds, timer.seconds, out, source, page);
         return 0;
     }
 

@@ -1,6 +1,9 @@
 package dev.fovea.cli;
 
+import dev.fovea.data.DataSources;
 import dev.fovea.io.Json;
+import dev.fovea.io.ModelFile;
+import dev.fovea.nn.Presets;
 import dev.fovea.io.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,5 +169,22 @@ class CliTest {
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage: fovea " + c), r.out());
         }
+        String trainHelp = fovea("train", "--help").out().replaceAll("\\s+", " ");
+        for (String preset : Presets.names()) assertTrue(trainHelp.contains(preset), "train --help names preset " + preset);
+    }
+
+    @Test
+    void trainingRecordsTheFingerprintOfTheStreamedData() throws Exception {
+        // The SHA-256 of the labels then the float pixels of the training set, as in-memory loading defines it.
+        var tt = DataSources.embedded().load();
+        var md = java.security.MessageDigest.getInstance("SHA-256");
+        var buf = java.nio.ByteBuffer.allocate(4 * (tt.train().size() + tt.train().images().size())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int y : tt.train().labels()) buf.putInt(y);
+        for (float v : tt.train().images().data()) buf.putFloat(v);
+        String expected = java.util.HexFormat.of().formatHex(md.digest(buf.array()));
+        @SuppressWarnings("unchecked")
+        var data = (java.util.Map<String, Object>) ModelFile.load(trained).provenance().get("data");
+        assertEquals(expected, data.get("train_sha256"),
+                "model.json records the training data's SHA-256");
     }
 }

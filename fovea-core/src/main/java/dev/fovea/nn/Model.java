@@ -8,6 +8,7 @@ import dev.fovea.train.History;
 import dev.fovea.train.Prediction;
 import dev.fovea.train.Predictor;
 import dev.fovea.train.Trainer;
+import dev.fovea.train.TrainingData;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
@@ -374,6 +375,11 @@ public class Model {
     /** Trains on x (N, ...input) with integer labels y (N). */
     public History fit(Tensor x, int[] y, FitOptions options) {
         return trainer().fit(x, y, options);
+    }
+
+    /** Trains on batches drawn from data: in memory or a background pipeline (fovea-data). */
+    public History fit(TrainingData data, FitOptions options) {
+        return trainer().fit(data, options);
     }
 
     /** Mean loss and metrics over (x, y) at inference. */
