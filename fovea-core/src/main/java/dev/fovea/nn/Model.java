@@ -57,6 +57,8 @@ public class Model {
     private final List<ActivatedLayer> reluIntoPool = new ArrayList<>();   // ReLU layers whose only consumer is ...
     private final List<MaxPool2D> poolAfterRelu = new ArrayList<>();       // ... this max pool (same index)
     private Trainer trainer;
+    private ChunkedInference chunking;   // planned on first infer()
+    private boolean chunkingPlanned;
     private List<Parameter> parameters;   // cached after build
 
     public Model(String name) {
@@ -227,6 +229,35 @@ public class Model {
      * Runs the graph on x (N, ...inputShape); returns the output node's buffer (N, ...outputShape),
      * valid until the next forward.
      */
+    /**
+     * The model's output for x (N, ...input) at inference, as {@code forward(x, INFERENCE)}
+     * computes it, but with the convolutional front of a chain model run a few images at a time
+     * so its activations stay in cache ({@link ChunkedInference}). Node outputs other than the
+     * last are not kept for the whole batch: use forward to inspect them.
+     */
+    public Tensor infer(Tensor x) {
+        Shape expected = inputShape();
+        if (!x.shape().isBatchOf(expected)) {
+            throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
+                    + " but got " + x.shape());
+        }
+        if (!chunkingPlanned) {
+            chunking = ChunkedInference.plan(this);
+            chunkingPlanned = true;
+        }
+        return chunking == null ? forward(x, ForwardContext.INFERENCE) : chunking.run(x);
+    }
+
+    /** Runs nodes [from, to) of a chain, node {@code from} reading x; returns node to-1's output. */
+    Tensor forwardNodes(Tensor x, int from, int to, ForwardContext ctx) {
+        Tensor t = x;
+        for (int i = from; i < to; i++) {
+            nodeInputs[i][0] = t;
+            t = outputs[i] = nodes.get(i).layer().forward(nodeInputs[i], ctx);
+        }
+        return t;
+    }
+
     public Tensor forward(Tensor x, ForwardContext ctx) {
         Shape expected = inputShape();
         if (!x.shape().isBatchOf(expected)) {

@@ -1,6 +1,5 @@
 package dev.fovea.train;
 
-import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Model;
 import dev.fovea.tensor.Tensor;
 
@@ -21,7 +20,7 @@ public final class Predictor {
         Batcher batcher = new Batcher(x, null);
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            Tensor out = model.forward(batcher.images(null, from, to), ForwardContext.INFERENCE);
+            Tensor out = model.infer(batcher.images(null, from, to));
             System.arraycopy(out.data(), 0, result.data(), from * outSize, (to - from) * outSize);
         }
         return result;

@@ -206,7 +206,7 @@ public final class Trainer {
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             int[] yb = batcher.labels(null, from, to, batchSize);
-            Tensor out = model.forward(batcher.images(null, from, to), ForwardContext.INFERENCE);
+            Tensor out = model.infer(batcher.images(null, from, to));
             Tensor probs = probsBuf.get(out.shape());
             lossSum += lossAndProbs(out, probs, yb) * (to - from);
             correct += Accuracy.correct(probs, yb);

@@ -2,7 +2,6 @@ package dev.fovea.train;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Model;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
@@ -100,16 +99,16 @@ public final class TrainingBenchmark {
         double trainImgPerSec = (double) sizes.trainSteps() * settings.batch() / clock.seconds();
         double allocPerStep = perCall(clock.allocatedBytes(), sizes.trainSteps());
 
-        model.forward(batchX, ForwardContext.INFERENCE);   // untimed: switch the layers' buffers to this batch size
+        model.infer(batchX);   // untimed: switch the layers' buffers to this batch size
         long a0 = AllocationCounter.totalBytes(), t0 = System.nanoTime();
-        for (int i = 0; i < sizes.inferCalls(); i++) model.forward(batchX, ForwardContext.INFERENCE);
+        for (int i = 0; i < sizes.inferCalls(); i++) model.infer(batchX);
         long t1 = System.nanoTime(), a1 = AllocationCounter.totalBytes();
         double inferImgPerSec = (double) sizes.inferCalls() * settings.batch() / ((t1 - t0) / 1e9);
         double allocPerInference = a0 < 0 ? Double.NaN : perCall(a1 - a0, sizes.inferCalls());
 
-        model.forward(oneX, ForwardContext.INFERENCE);
+        model.infer(oneX);
         long t2 = System.nanoTime();
-        for (int i = 0; i < sizes.latencyCalls(); i++) model.forward(oneX, ForwardContext.INFERENCE);
+        for (int i = 0; i < sizes.latencyCalls(); i++) model.infer(oneX);
         double latencyMs = (System.nanoTime() - t2) / 1e6 / sizes.latencyCalls();
         return new Repetition(trainImgPerSec, inferImgPerSec, latencyMs, allocPerStep, allocPerInference);
     }

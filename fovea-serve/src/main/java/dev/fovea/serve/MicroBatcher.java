@@ -1,7 +1,6 @@
 package dev.fovea.serve;
 
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Model;
 import dev.fovea.tensor.Tensor;
 
@@ -132,7 +131,7 @@ final class MicroBatcher implements AutoCloseable {
             for (int i = 0; i < b; i++) System.arraycopy(batch.get(i).input(), 0, x, i * exampleSize, exampleSize);
             java.util.Arrays.fill(x, b * exampleSize, x.length, 0f);
             long start = System.nanoTime();
-            Tensor out = model.forward(new Tensor(model.inputShape().withBatch(padded), x), ForwardContext.INFERENCE);  // (padded, K)
+            Tensor out = model.infer(new Tensor(model.inputShape().withBatch(padded), x));  // (padded, K)
             metrics.observe("fovea_forward_seconds", labels, Metrics.SECONDS, (System.nanoTime() - start) / 1e9);
             metrics.observe("fovea_batch_size", labels, Metrics.SIZES, b);
             int k = out.dim(1);
