@@ -18,7 +18,23 @@ public final class BatchNormOp {
     private double[] mean = new double[0], invStd = new double[0];   // (C) of the last forward
     private double[] sum = new double[0], sumSq = new double[0];     // (C) scratch
     private float[] scale = new float[0], shift = new float[0];      // (C) scratch
+    private float[] bias = new float[0];                               // (C) scratch of the vectorised backward
     private boolean lastTraining;
+    private final ChannelsLastBatchNorm vectorised;   // null: the plain loops below only (tests hold the two equal)
+
+    public BatchNormOp() {
+        this(true);
+    }
+
+    /** {@code vectorise} false keeps every call on the plain loops: the reference the tests compare with. */
+    BatchNormOp(boolean vectorise) {
+        this.vectorised = vectorise ? new ChannelsLastBatchNorm() : null;
+    }
+
+    /** Channels-last data (inner 1) with at least one whole vector of channels takes the vectorised path. */
+    private boolean fast(int c, int inner) {
+        return vectorised != null && inner == 1 && c >= ChannelsLastBatchNorm.LANES;
+    }
 
     private void ensure(int c) {
         if (mean.length < c) {
@@ -39,11 +55,14 @@ public final class BatchNormOp {
                         int outer, int c, int inner, float epsilon, float momentum, boolean training) {
         ensure(c);
         lastTraining = training;
+        boolean fast = fast(c, inner);
         if (training) {
             double count = (double) outer * inner;
-            channelSums(x, outer, c, inner, null);
+            if (fast) vectorised.sums(x, outer, c, sum);
+            else channelSums(x, outer, c, inner, null);
             for (int ch = 0; ch < c; ch++) mean[ch] = sum[ch] / count;
-            channelSums(x, outer, c, inner, mean);
+            if (fast) vectorised.centredSquares(x, mean, outer, c, sumSq);
+            else channelSums(x, outer, c, inner, mean);
             for (int ch = 0; ch < c; ch++) {
                 double var = sumSq[ch] / count;
                 invStd[ch] = 1.0 / Math.sqrt(var + epsilon);
@@ -55,6 +74,14 @@ public final class BatchNormOp {
                 mean[ch] = movingMean[ch];
                 invStd[ch] = 1.0 / Math.sqrt(movingVar[ch] + (double) epsilon);
             }
+        }
+        if (fast) {
+            for (int ch = 0; ch < c; ch++) {
+                scale[ch] = (float) ((gamma == null ? 1 : gamma[ch]) * invStd[ch]);
+                shift[ch] = beta == null ? 0 : beta[ch];
+            }
+            vectorised.affine(y, x, mean, scale, shift, outer, c);
+            return;
         }
         for (int ch = 0; ch < c; ch++) {
             double s = (gamma == null ? 1 : gamma[ch]) * invStd[ch];
@@ -107,6 +134,10 @@ public final class BatchNormOp {
      * dx = gamma/sigma · (dy - mean(dy) - xHat · mean(dy · xHat)), xHat = (x - mean) / sigma.
      */
     public void backward(float[] dx, float[] dGamma, float[] dBeta, float[] dy, float[] x, float[] gamma, int outer, int c, int inner) {
+        if (fast(c, inner)) {
+            vectorisedBackward(dx, dGamma, dBeta, dy, x, gamma, outer, c);
+            return;
+        }
         Arrays.fill(sum, 0, c, 0);
         Arrays.fill(sumSq, 0, c, 0);
         for (int o = 0; o < outer; o++) {
@@ -142,5 +173,31 @@ public final class BatchNormOp {
                 }
             }
         }
+    }
+
+    /**
+     * The same gradient for channels-last data with the vectorised loops: sums of dy and
+     * dy · (x - mean) in one pass, then dx = k · dy + a · (x - mean) + b per channel, with
+     * k = gamma / sigma, a = -k · mean(dy · xHat) / sigma and b = -k · mean(dy) (a = b = 0 at inference).
+     */
+    private void vectorisedBackward(float[] dx, float[] dGamma, float[] dBeta, float[] dy, float[] x, float[] gamma, int outer, int c) {
+        vectorised.gradientSums(dy, x, mean, outer, c, sum, sumSq);   // sum = Σ dy, sumSq = Σ dy · (x - mean)
+        for (int ch = 0; ch < c; ch++) {
+            if (dGamma != null) dGamma[ch] += (float) (sumSq[ch] * invStd[ch]);
+            if (dBeta != null) dBeta[ch] += (float) sum[ch];
+        }
+        if (dx == null) return;
+        double count = outer;
+        if (bias.length < c) bias = new float[c];
+        float[] dyScale = scale, xScale = shift, constant = bias;   // scratch: forward's scale and shift are not needed again
+        for (int ch = 0; ch < c; ch++) {
+            double k = (gamma == null ? 1 : gamma[ch]) * invStd[ch];
+            double meanDy = lastTraining ? sum[ch] / count : 0;
+            double meanDyXHat = lastTraining ? sumSq[ch] * invStd[ch] / count : 0;
+            dyScale[ch] = (float) k;
+            xScale[ch] = (float) (-k * invStd[ch] * meanDyXHat);
+            constant[ch] = (float) (-k * meanDy);
+        }
+        vectorised.inputGradient(dx, dy, x, mean, dyScale, xScale, constant, outer, c);
     }
 }
