@@ -10,8 +10,10 @@ import dev.fovea.io.Checkpoint;
 import dev.fovea.io.Json;
 import dev.fovea.io.ModelCheckpoint;
 import dev.fovea.io.ModelFile;
+import dev.fovea.nn.Layer;
 import dev.fovea.nn.Model;
 import dev.fovea.nn.Presets;
+import dev.fovea.nn.Sequential;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.Callback;
@@ -53,6 +55,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin DataCliOptions dataOptions;
 
+    @Option(names = "--augment", paramLabel = "SPEC",
+            description = "Augmentation layers put in front of a preset, comma-separated: " + AugmentSpec.HELP
+                    + "; e.g. flip,translate=0.1. Saved in the model, inactive at inference.")
+    String augment;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
 
@@ -91,6 +98,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
+        if (augment != null) {
+            if (resume != null) throw new CliException("--augment cannot change a run resumed from " + resume + "; its model is in the checkpoint");
+            AugmentSpec.parse(augment);   // a bad spec fails before any data is read
+        }
         DataOptions options = dataOptions.options(seed, common.err());
         DataSource source = DataCliOptions.resolve(data, options);
         common.err().println("fovea: loading " + source.description());
@@ -178,11 +189,20 @@ final class TrainCommand implements Callable<Integer> {
 
     private ModelSource.Resolved resolveSeeded(Shape shape) {
         if (Presets.exists(model)) {
-            Model m = Presets.get(model).factory().get();
+            Sequential preset = Presets.get(model).factory().get();
+            Model m = augment == null ? preset : withAugmentation(preset);
             m.seed(seed).build(shape);
-            return new ModelSource.Resolved(m, false, "preset " + model, Map.of());
+            return new ModelSource.Resolved(m, false, "preset " + model + (augment == null ? "" : " with --augment " + augment), Map.of());
         }
+        if (augment != null) throw new CliException("--augment applies to presets; put augmentation layers in the model.json of " + model);
         return ModelSource.resolve(model, shape);
+    }
+
+    /** The preset's layers behind the augmentation layers of --augment. */
+    private Sequential withAugmentation(Sequential preset) {
+        List<Layer> layers = new ArrayList<>(AugmentSpec.parse(augment));
+        layers.addAll(preset.layers());
+        return Sequential.of(layers);
     }
 
     private Callback progress() {

@@ -99,6 +99,8 @@ class CliTest {
                 new String[] {"summary", "--model", "resnet9000"},
                 new String[] {"summary", "--input-shape", "28,x,1"},
                 new String[] {"train", "--data", idx.toString(), "--model", "tiny"},
+                new String[] {"train", "--model", "tiny", "--augment", "flip,shear=0.2"},
+                new String[] {"train", "--model", "tiny", "--augment", "translate=2"},
                 new String[] {"evaluate", "--model", trained.toString(), "--data", dir.resolve("nowhere").toString()});
         for (String[] args : cases) {
             FoveaRun r = fovea(args);
@@ -186,5 +188,16 @@ class CliTest {
         var data = (java.util.Map<String, Object>) ModelFile.load(trained).provenance().get("data");
         assertEquals(expected, data.get("train_sha256"),
                 "model.json records the training data's SHA-256");
+    }
+
+    @Test
+    void augmentPutsAugmentationLayersInFrontOfAPreset() throws Exception {
+        Path out = dir.resolve("tiny-augmented.fovea");
+        FoveaRun r = fovea("train", "--model", "tiny", "--epochs", "1", "--augment", "flip,translate=0.1,rotate=0.05,zoom=0.1,erase",
+                "--output", out.toString(), "--no-report");
+        assertEquals(0, r.code(), r.err());
+        var layers = ModelFile.load(out).model().layers();
+        assertEquals(List.of("RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomErasing", "Conv2D"),
+                layers.subList(0, 6).stream().map(l -> l.className()).toList());
     }
 }
