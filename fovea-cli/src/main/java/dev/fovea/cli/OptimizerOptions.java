@@ -31,8 +31,8 @@ final class OptimizerOptions {
     @Option(names = "--schedule", paramLabel = "NAME", description = "constant, step, cosine or one-cycle (default: the recipe's).")
     String schedule;
 
-    @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "E", description = "Linear warm-up epochs of the cosine schedule (default: ${DEFAULT-VALUE}).")
-    double warmupEpochs;
+    @Option(names = "--warmup-epochs", paramLabel = "E", description = "Linear warm-up epochs of the cosine schedule (default: the recipe's, else 0).")
+    Double warmupEpochs;
 
     Optimizer optimizer(Presets.Recipe recipe) {
         String name = (optimizer != null ? optimizer : recipe.optimizer()).toLowerCase(Locale.ROOT);
@@ -54,7 +54,10 @@ final class OptimizerOptions {
         return switch (name) {
             case "constant" -> null;
             case "step" -> LearningRateSchedule.stepDecay(peak, 0.5, Math.max(1, total / 3));
-            case "cosine" -> LearningRateSchedule.cosine(peak, Math.min(total - 1, Math.round(warmupEpochs * stepsPerEpoch)), total, 0.01);
+            case "cosine" -> {
+                double warmup = warmupEpochs != null ? warmupEpochs : recipe.warmupEpochs();
+                yield LearningRateSchedule.cosine(peak, Math.min(total - 1, Math.round(warmup * stepsPerEpoch)), total, 0.01);
+            }
             case "one-cycle" -> LearningRateSchedule.oneCycle(peak, Math.max(2, total));
             default -> throw new CliException("--schedule must be constant, step, cosine or one-cycle, got \"" + name + "\"");
         };

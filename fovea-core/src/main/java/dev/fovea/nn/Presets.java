@@ -20,11 +20,12 @@ public final class Presets {
      * @param schedule       constant, step, cosine or one-cycle
      * @param weightDecay    AdamW's decoupled weight decay (0 for other optimizers)
      * @param labelSmoothing cross-entropy label smoothing
+     * @param warmupEpochs   linear warm-up of the cosine schedule, in epochs
      */
     public record Recipe(String optimizer, double learningRate, int epochs, int batchSize, String schedule,
-                         double weightDecay, double labelSmoothing) {
+                         double weightDecay, double labelSmoothing, double warmupEpochs) {
         public Recipe(String optimizer, double learningRate, int epochs, int batchSize) {
-            this(optimizer, learningRate, epochs, batchSize, "constant", 0, 0);
+            this(optimizer, learningRate, epochs, batchSize, "constant", 0, 0, 0);
         }
     }
 
@@ -35,10 +36,11 @@ public final class Presets {
                 () -> notes(0.4), new Recipe("adam", 0.001, 15, 64)));
         add(new Preset("notes-bn", "the course-notes CNN with batch normalisation after each convolution and the hidden Dense, "
                 + "dropout 0.4, and random horizontal flips and shifts of up to 2 pixels during training",
-                Presets::notesBatchNorm, new Recipe("adam", 0.001, 20, 64, "cosine", 0, 0)));
+                Presets::notesBatchNorm, new Recipe("adam", 0.001, 20, 64, "cosine", 0, 0, 0)));
         add(new Preset("fovea-small", "a small VGG-style CNN: two blocks of two 3x3 same convolutions with batch normalisation "
-                + "(32 and 64 filters), a 128-filter block, global average pooling; flips, shifts and random erasing",
-                Presets::foveaSmall, new Recipe("adamw", 0.003, 30, 128, "one-cycle", 0.0005, 0.1)));
+                + "(32 and 64 filters), each ending in max pooling and dropout 0.25, then Dense 512 with batch normalisation and dropout 0.5; "
+                + "random horizontal flips; Adam with cosine decay after a one-epoch warm-up, label smoothing 0.1",
+                Presets::foveaSmall, new Recipe("adam", 0.001, 30, 128, "cosine", 0, 0.1, 1)));
         add(new Preset("tiny", "a small fast CNN for smoke tests: Conv2D 8/3 relu, MaxPool 2/2, Flatten, Dense 10 softmax",
                 () -> Sequential.of(new Conv2D(8, 3, "relu"), new MaxPool2D(2, 2), new Flatten(), new Dense(10, "softmax")),
                 new Recipe("adam", 0.003, 2, 64)));
@@ -87,12 +89,17 @@ public final class Presets {
         return m;
     }
 
-    /** Two VGG blocks and a wider third, then global average pooling: few parameters, most of the work in convolutions. */
+    /**
+     * Two VGG blocks (two "same" 3x3 convolutions each, batch normalised, then max pooling and
+     * dropout) and a batch-normalised Dense 512 head. Why this shape: the course-notes model with
+     * batch normalisation overfits Fashion-MNIST (training accuracy 0.993, test 0.930), and a
+     * global-average-pooling design with heavy augmentation underfits it (0.916, 0.928); convolving
+     * twice at full resolution before each pooling and regularising with dropout and flips only
+     * reached 0.94 (docs/figures/README.md).
+     */
     public static Sequential foveaSmall() {
         Sequential m = new Sequential();
         m.add(new RandomFlip("horizontal"));
-        m.add(new RandomTranslation(0.1, 0.1));
-        m.add(new RandomErasing());
         for (int filters : new int[] {32, 64}) {
             for (int i = 0; i < 2; i++) {
                 m.add(new Conv2D(filters, 3).padding("same").useBias(false));
@@ -100,12 +107,13 @@ public final class Presets {
                 m.add(new ActivationLayer("relu"));
             }
             m.add(new MaxPool2D(2, 2));
+            m.add(new Dropout(0.25));
         }
-        m.add(new Conv2D(128, 3).padding("same").useBias(false));
+        m.add(new Flatten());
+        m.add(new Dense(new Dense.Config(512, Activation.LINEAR, false)));
         m.add(new BatchNormalization());
         m.add(new ActivationLayer("relu"));
-        m.add(GlobalPooling2D.average());
-        m.add(new Dropout(0.3));
+        m.add(new Dropout(0.5));
         m.add(new Dense(10, "softmax"));
         return m;
     }
