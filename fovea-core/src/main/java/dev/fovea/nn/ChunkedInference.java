@@ -33,14 +33,14 @@ final class ChunkedInference {
 
     private final Model model;
     private final int frontEnd;       // nodes [0, frontEnd) run chunk by chunk
-    private final int chunkPerThread; // images per chunk and worker thread
+    private final int chunk;          // images per chunk
     private final Buffer input = new Buffer();   // (chunk, ...input)
     private final Buffer front = new Buffer();   // (batch, ...front output)
 
-    private ChunkedInference(Model model, int frontEnd, int chunkPerThread) {
+    private ChunkedInference(Model model, int frontEnd, int chunk) {
         this.model = model;
         this.frontEnd = frontEnd;
-        this.chunkPerThread = chunkPerThread;
+        this.chunk = chunk;
     }
 
     /** The plan for a built model, or null when chunking does not apply (not a chain, no convolution in front). */
@@ -69,10 +69,11 @@ final class ChunkedInference {
     /** The model's output for x (N, ...input), owned by the model as forward's is. */
     Tensor run(Tensor x) {
         int n = x.dim(0);
-        // Each worker has its own L2 and the layers split a chunk's images (or rows) over the
-        // workers, so a chunk holds one L2-sized share per worker.
-        int chunk = chunkPerThread * Parallel.threads();
-        if (n <= chunk) return model.forward(x, ForwardContext.INFERENCE);
+        // One worker only: with two, every layer of every chunk costs a fork and a join, and a
+        // chunk's images split over two cores each with its own L2; measured in-process,
+        // alternating (fovea bench machine, quiet), chunks gave W1 -4% and W2 -2% at two threads
+        // against +5% and +8% at one, so several workers run the whole batch layer by layer.
+        if (n <= chunk || Parallel.threads() > 1) return model.forward(x, ForwardContext.INFERENCE);
         Shape inShape = model.inputShape();
         Shape frontShape = model.nodes().get(frontEnd - 1).layer().outputShape();
         int inSize = inShape.size(), frontSize = frontShape.size();

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,19 @@ class ChunkedInferenceTest {
         return new Tensor(shape.withBatch(n), d);
     }
 
+    /** Chunks run on one worker only, so infer is compared at one thread and at the pool's size. */
     private static void assertInferEqualsForward(Model m, Tensor x) {
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            assertInferEqualsForwardNow(m, x);
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        assertInferEqualsForwardNow(m, x);
+    }
+
+    private static void assertInferEqualsForwardNow(Model m, Tensor x) {
         float[] expected = m.forward(x, ForwardContext.INFERENCE).data().clone();
         float[] actual = m.infer(x).data();
         assertEquals(expected.length, actual.length);
