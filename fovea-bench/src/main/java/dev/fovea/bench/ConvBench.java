@@ -5,11 +5,9 @@ import dev.fovea.ops.Conv2DReference;
 import dev.fovea.tensor.Parallel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -52,42 +50,26 @@ public class ConvBench {
     private final Conv2DOp op = new Conv2DOp();
     private float[] x, kernel, bias, out, dy, dx, dKernel, dBias;
 
-    /** GFLOP done, reported per second: JMH turns an OPERATIONS counter into a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-
-        @Setup(Level.Iteration)
-        public void reset() { gflop = 0; }
-    }
-
     @Setup
     public void setup() {
         if (threads > 0) Parallel.setThreads(threads);
         if (!impl.equals("fovea") && !impl.equals("reference")) throw new IllegalArgumentException("impl must be fovea or reference, got " + impl);
         SplittableRandom rnd = new SplittableRandom(42);
-        x = random(rnd, shape.inputSize());
-        kernel = random(rnd, shape.kernelSize());
-        bias = random(rnd, shape.f);
+        x = GflopCounter.randomFloats(rnd, shape.inputSize());
+        kernel = GflopCounter.randomFloats(rnd, shape.kernelSize());
+        bias = GflopCounter.randomFloats(rnd, shape.f);
         out = new float[shape.outputSize()];
-        dy = random(rnd, shape.outputSize());
+        dy = GflopCounter.randomFloats(rnd, shape.outputSize());
         dx = new float[shape.inputSize()];
         dKernel = new float[shape.kernelSize()];
         dBias = new float[shape.f];
         // Backward reads what forward kept (the input, or its im2col patches): run forward once.
-        forward(new Flops());
-    }
-
-    private static float[] random(SplittableRandom rnd, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) v[i] = (float) rnd.nextDouble(-1, 1);
-        return v;
+        forward(new GflopCounter());
     }
 
     /** out (64, OH, OW, F) = relu(x * kernel + bias) (the reference loops leave out the ReLU pass). */
     @Benchmark
-    public float[] forward(Flops flops) {
+    public float[] forward(GflopCounter flops) {
         if (impl.equals("fovea")) {
             op.forward(out, x, kernel, bias, true, ConvShape.BATCH, shape.c, shape.f, shape.geometry);
         } else {
@@ -99,7 +81,7 @@ public class ConvBench {
 
     /** dKernel and dBias only, as for a first layer (no input gradient). */
     @Benchmark
-    public float[] kernelGradient(Flops flops) {
+    public float[] kernelGradient(GflopCounter flops) {
         if (impl.equals("fovea")) {
             op.backward(null, dKernel, dBias, dy, kernel, ConvShape.BATCH, shape.c, shape.f, shape.geometry, true, true);
         } else {
@@ -111,7 +93,7 @@ public class ConvBench {
 
     /** dKernel, dBias and dx: the whole backward pass of a hidden layer. */
     @Benchmark
-    public float[] fullBackward(Flops flops) {
+    public float[] fullBackward(GflopCounter flops) {
         if (impl.equals("fovea")) {
             op.backward(dx, dKernel, dBias, dy, kernel, ConvShape.BATCH, shape.c, shape.f, shape.geometry, true, true);
         } else {

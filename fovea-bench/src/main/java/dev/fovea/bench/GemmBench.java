@@ -4,11 +4,9 @@ import dev.fovea.ops.gemm.Gemm;
 import dev.fovea.tensor.Parallel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -50,34 +48,18 @@ public class GemmBench {
 
     private float[] a, b, c;
 
-    /** GFLOP done, reported per second: JMH turns an OPERATIONS counter into a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-
-        @Setup(Level.Iteration)
-        public void reset() { gflop = 0; }
-    }
-
     @Setup
     public void setup() {
         if (threads > 0) Parallel.setThreads(threads);
         if (!impl.equals("fovea") && !impl.equals("simple")) throw new IllegalArgumentException("impl must be fovea or simple, got " + impl);
         SplittableRandom rnd = new SplittableRandom(42);
-        a = random(rnd, shape.m * shape.k);
-        b = random(rnd, shape.k * shape.n);
+        a = GflopCounter.randomFloats(rnd, shape.m * shape.k);
+        b = GflopCounter.randomFloats(rnd, shape.k * shape.n);
         c = new float[shape.m * shape.n];
     }
 
-    private static float[] random(SplittableRandom rnd, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) x[i] = (float) rnd.nextDouble(-1, 1);
-        return x;
-    }
-
     @Benchmark
-    public float[] gemm(Flops flops) {
+    public float[] gemm(GflopCounter flops) {
         GemmShape s = shape;
         if (impl.equals("fovea")) {
             Gemm.gemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.n);
