@@ -102,7 +102,9 @@ final class GemmBlocked {
         boolean direct = beta == 0f && mr == MR && nr == NR;
         float[] d = direct ? c : ws.tile;
         int di = direct ? cIdx : 0, ldd = direct ? ldc : NR;
-        if (lda == 0) {
+        if (lda == 0 && mr <= 4) {
+            GemmMicroKernel.packedA4(kc, a, ai, ws.b, bIdx, d, di, ldd);   // never direct: mr < MR
+        } else if (lda == 0) {
             GemmMicroKernel.packedA(kc, a, ai, ws.b, bIdx, d, di, ldd);
         } else {
             GemmMicroKernel.rowMajorA(kc, a, ai, lda, ws.b, bIdx, d, di, ldd);
