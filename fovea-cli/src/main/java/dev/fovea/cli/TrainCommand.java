@@ -59,6 +59,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Augmentation layers put in front of a preset, comma-separated: " + AugmentSpec.HELP
                     + "; e.g. flip,translate=0.1. Saved in the model, inactive at inference.")
     String augment;
+    private List<Layer> augmentation;   // the layers of --augment, parsed when the command starts
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
@@ -100,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         common.apply();
         if (augment != null) {
             if (resume != null) throw new CliException("--augment cannot change a run resumed from " + resume + "; its model is in the checkpoint");
-            AugmentSpec.parse(augment);   // a bad spec fails before any data is read
+            augmentation = AugmentSpec.parse(augment);   // a bad spec fails before any data is read
         }
         DataOptions options = dataOptions.options(seed, common.err());
         DataSource source = DataCliOptions.resolve(data, options);
@@ -200,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The preset's layers behind the augmentation layers of --augment. */
     private Sequential withAugmentation(Sequential preset) {
-        List<Layer> layers = new ArrayList<>(AugmentSpec.parse(augment));
+        List<Layer> layers = new ArrayList<>(augmentation);
         layers.addAll(preset.layers());
         return Sequential.of(layers);
     }

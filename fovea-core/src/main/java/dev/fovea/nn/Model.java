@@ -236,16 +236,21 @@ public class Model {
      * last are not kept for the whole batch: use forward to inspect them.
      */
     public Tensor infer(Tensor x) {
-        Shape expected = inputShape();
-        if (!x.shape().isBatchOf(expected)) {
-            throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
-                    + " but got " + x.shape());
-        }
+        checkInput(x);
         if (!chunkingPlanned) {
             chunking = ChunkedInference.plan(this);
             chunkingPlanned = true;
         }
         return chunking == null ? forward(x, ForwardContext.INFERENCE) : chunking.run(x);
+    }
+
+    /** x must be a batch of the model's input shape: (N, ...input). */
+    private void checkInput(Tensor x) {
+        Shape expected = inputShape();
+        if (!x.shape().isBatchOf(expected)) {
+            throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
+                    + " but got " + x.shape());
+        }
     }
 
     /** Runs nodes [from, to) of a chain, node {@code from} reading x; returns node to-1's output. */
@@ -259,11 +264,7 @@ public class Model {
     }
 
     public Tensor forward(Tensor x, ForwardContext ctx) {
-        Shape expected = inputShape();
-        if (!x.shape().isBatchOf(expected)) {
-            throw new FoveaException("model " + name + " expects input (batch, " + expected.toString().substring(1)
-                    + " but got " + x.shape());
-        }
+        checkInput(x);
         for (int i = 0; i < nodes.size(); i++) {
             int[] ins = nodes.get(i).inputs;
             Tensor[] in = nodeInputs[i];
