@@ -13,7 +13,6 @@ import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.Model;
 import dev.fovea.nn.Presets;
-import dev.fovea.nn.Sequential;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.Callback;
@@ -46,8 +45,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "A preset (notes, notes-dropout, notes-bn, fovea-small, tiny), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's).")
+    @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's; presets and architecture files are fitted to it).")
     String inputShape;
+
+    @Option(names = "--classes", paramLabel = "N", description = "Units of the classifier head (default: the data's class count; presets and architecture files are fitted to it).")
+    Integer classes;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
             description = "embedded (a Fashion-MNIST subset inside Fovea), fashion-mnist (the full set from the Debian package dataset-fashion-mnist), or a directory: IDX files, CIFAR-10 binary, or images in one sub-folder per class (default: ${DEFAULT-VALUE}).")
@@ -60,6 +62,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "; e.g. flip,translate=0.1. Saved in the model, inactive at inference.")
     String augment;
     private List<Layer> augmentation;   // the layers of --augment, parsed when the command starts
+
+    @Option(names = "--normalize", paramLabel = "STATS",
+            description = "Standardise the input per channel with a Normalization layer in front of the model (saved in it, so every command applies it): "
+                    + NormalizeSpec.HELP + ".")
+    String normalize;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
@@ -99,6 +106,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
+        if (normalize != null && resume != null) throw new CliException("--normalize cannot change a run resumed from " + resume + "; its model is in the checkpoint");
         if (augment != null) {
             if (resume != null) throw new CliException("--augment cannot change a run resumed from " + resume + "; its model is in the checkpoint");
             augmentation = AugmentSpec.parse(augment);   // a bad spec fails before any data is read
@@ -110,11 +118,11 @@ final class TrainCommand implements Callable<Integer> {
         // background); the test part is evaluated whole, so it is decoded once into a tensor.
         try (Streams streams = DataSources.open(source, options)) {
             InMemoryData testData = streams.testInMemory();
-            return train(source, streams.train(), new Dataset(testData.images(), testData.labels(), streams.classNames()));
+            return train(source, options, streams.train(), new Dataset(testData.images(), testData.labels(), streams.classNames()));
         }
     }
 
-    private int train(DataSource source, StreamingData trainData, Dataset test) {
+    private int train(DataSource source, DataOptions options, StreamingData trainData, Dataset test) {
         Shape shape = inputShape == null ? trainData.exampleShape() : InputShapes.parse(inputShape);
         if (!shape.equals(trainData.exampleShape())) {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
@@ -134,19 +142,22 @@ final class TrainCommand implements Callable<Integer> {
             resumeState = r.state();
             description = "checkpoint " + resume + " (step " + resumeState.globalStep() + ")";
         } else {
-            ModelSource.Resolved resolved = resolveSeeded(shape);
+            ModelSource.Resolved resolved = resolveSeeded(shape, headClasses(test));
             m = resolved.model();
             opt = optimization.optimizer(recipe);
             description = resolved.description();
         }
         if (!m.inputShape().equals(shape)) throw new CliException(description + " takes input " + m.inputShape() + ", the data has " + shape);
-        int classes = m.outputShape().dim(0);
-        if (classes != test.numClasses()) {
-            throw new CliException("model " + model + " predicts " + classes + " classes but the data has " + test.numClasses());
+        int predicted = m.outputShape().dim(0);
+        if (predicted < test.numClasses() || classes != null && predicted != classes) {
+            throw new CliException(description + " predicts " + predicted + " classes but the data has " + test.numClasses()
+                    + (classes != null ? " and --classes says " + classes : ""));
         }
-        m.classNames(test.classNames());
+        m.classNames(classNames(test.classNames(), predicted));
         m.compile(opt, "sparse_categorical_crossentropy", "accuracy");
         Map<String, Object> provenance = Provenance.of(seed, source, trainData, test, opt, e, b);
+        // evaluate re-derives the same held-out split of a folder from these two
+        provenance.put("validation_split", options.validationSplit());
 
         FitOptions fit = FitOptions.epochs(e).batchSize(b).seed(seed)
                 .validationData(test.images(), test.labels())
@@ -188,22 +199,38 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ModelSource.Resolved resolveSeeded(Shape shape) {
-        if (Presets.exists(model)) {
-            Sequential preset = Presets.get(model).factory().get();
-            Model m = augment == null ? preset : withAugmentation(preset);
-            m.seed(seed).build(shape);
-            return new ModelSource.Resolved(m, false, "preset " + model + (augment == null ? "" : " with --augment " + augment), Map.of());
+    /** The classifier head's size: --classes, else the data's class count. */
+    private int headClasses(Dataset test) {
+        if (classes == null) return test.numClasses();
+        if (classes < test.numClasses()) {
+            throw new CliException("--classes " + classes + " is fewer than the " + test.numClasses() + " classes of the data");
         }
-        if (augment != null) throw new CliException("--augment applies to presets; put augmentation layers in the model.json of " + model);
-        return ModelSource.resolve(model, shape);
+        return classes;
     }
 
-    /** The preset's layers behind the augmentation layers of --augment. */
-    private Sequential withAugmentation(Sequential preset) {
-        List<Layer> layers = new ArrayList<>(augmentation);
-        layers.addAll(preset.layers());
-        return Sequential.of(layers);
+    /** The data's class names, then "class_K" for head units the data has no examples of (--classes above its count). */
+    private static List<String> classNames(List<String> data, int units) {
+        List<String> names = new ArrayList<>(data);
+        for (int k = names.size(); k < units; k++) names.add("class_" + k);
+        return names;
+    }
+
+    /** A preset or architecture fitted to the data (input shape, class count), or a trained .fovea / .onnx model as it is. */
+    private ModelSource.Resolved resolveSeeded(Shape shape, int headClasses) {
+        if (Presets.exists(model) || model.endsWith(".json")) {
+            List<String> adapted = new ArrayList<>();
+            List<Layer> front = new ArrayList<>();
+            if (normalize != null) front.add(NormalizeSpec.parse(normalize, shape.dim(-1)));
+            if (augmentation != null) front.addAll(augmentation);
+            var r = ModelSource.forData(model, shape, headClasses, seed, front, adapted);
+            if (!adapted.isEmpty()) common.err().println("fovea: fitted " + r.description() + " to the data: " + String.join("; ", adapted));
+            String with = (normalize == null ? "" : " with --normalize " + normalize) + (augment == null ? "" : " with --augment " + augment);
+            return new ModelSource.Resolved(r.model(), false, r.description() + with, Map.of());
+        }
+        if (augment != null || normalize != null) {
+            throw new CliException("--augment and --normalize build a new model from a preset or an architecture; " + model + " already has its layers");
+        }
+        return ModelSource.resolve(model, shape);
     }
 
     private Callback progress() {
