@@ -432,13 +432,18 @@ public class Model {
         return trainer().evaluate(x, y, 256);
     }
 
-    /** Class probabilities (N, classes) of x (N, ...input); a fresh tensor. */
+    /**
+     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. One example without
+     * the batch axis, (...input), gives its probabilities (classes) without it.
+     */
     public Tensor predict(Tensor x) {
+        if (x.shape().equals(inputShape())) return Predictor.predict(this, x.reshape(x.shape().withBatch(1))).reshape(outputShape());
         return Predictor.predict(this, x);
     }
 
-    /** The k most probable classes of each example, best first, named by {@link #classNames()}. */
+    /** The k most probable classes of each example (or of one example without the batch axis), best first, named by {@link #classNames()}. */
     public List<List<Prediction>> predictTopK(Tensor x, int k) {
+        if (x.shape().equals(inputShape())) x = x.reshape(x.shape().withBatch(1));   // one example: a batch of one
         Tensor probs = predict(x);
         List<List<Prediction>> all = new ArrayList<>(x.dim(0));
         for (int i = 0; i < x.dim(0); i++) all.add(Predictor.topK(probs, i, k, classNames));
