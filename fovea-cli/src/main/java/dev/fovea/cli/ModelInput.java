@@ -2,7 +2,7 @@ package dev.fovea.cli;
 
 import dev.fovea.data.ColorMode;
 import dev.fovea.data.DataOptions;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import dev.fovea.io.Json;
 import dev.fovea.io.JsonObject;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Normalization;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.tensor.Shape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

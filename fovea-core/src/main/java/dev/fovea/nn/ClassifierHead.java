@@ -14,8 +14,8 @@ public final class ClassifierHead {
     private ClassifierHead() {}
 
     /** The node index of the head's Dense layer, or -1 when the model does not end in one. */
-    public static int find(Model model) {
-        List<Model.Node> nodes = model.nodes();
+    public static int find(Graph model) {
+        List<Graph.Node> nodes = model.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Layer l = nodes.get(i).layer();
             if (l instanceof Dense) return i;
@@ -29,7 +29,7 @@ public final class ClassifierHead {
      * Gives the head of an unbuilt model {@code classes} units (same activation, bias and name);
      * returns the class count it had before (equal to {@code classes} when nothing changed).
      */
-    public static int resize(Model model, int classes) {
+    public static int resize(Graph model, int classes) {
         if (classes < 1) throw new FoveaException("model " + model.name() + ": classes must be >= 1, got " + classes);
         int i = find(model);
         if (i < 0) {

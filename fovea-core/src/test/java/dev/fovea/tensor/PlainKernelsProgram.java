@@ -6,7 +6,7 @@ import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
 import dev.fovea.nn.MaxPool2D;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Sequential;
 import dev.fovea.nn.Parameter;
 import dev.fovea.optim.Adam;
 import dev.fovea.train.FitOptions;

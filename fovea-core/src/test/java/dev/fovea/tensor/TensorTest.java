@@ -2,7 +2,7 @@ package dev.fovea.tensor;
 
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Sequential;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
