@@ -29,6 +29,11 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    /** Saves architecture, class names, preprocessing and weights, with no provenance. */
+    public static void save(Path file, Graph model) {
+        save(file, model, Map.of());
+    }
+
     public static void save(Path file, Graph model, Map<String, Object> provenance) {
         ModelArchive.write(file, contents(model, provenance));
     }
