@@ -22,6 +22,9 @@ import java.util.Map;
  * format, ending in .json), a trained model (.fovea) or an ONNX model (.onnx).
  */
 final class ModelSource {
+    /** The presets, for help texts (annotation values must be constants; CliTest holds it equal to Presets.names()). */
+    static final String PRESET_NAMES = "notes, notes-dropout, notes-bn, fovea-small, tiny";
+
     /** The default per-example input: one Fashion-MNIST image. */
     static final Shape DEFAULT_INPUT = Shape.of(28, 28, 1);
 

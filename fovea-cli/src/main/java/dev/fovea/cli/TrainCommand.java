@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                 "Defaults: the course-notes model on the Fashion-MNIST subset embedded in Fovea."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "notes", paramLabel = "NAME|FILE",
-            description = "A preset (notes, notes-dropout, notes-bn, fovea-small, tiny), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
+            description = "A preset (" + ModelSource.PRESET_NAMES + "), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's; presets and architecture files are fitted to it).")
