@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fovea.FoveaException;
 import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
 import dev.fovea.tensor.Tensor;
 
 import java.io.IOException;
@@ -189,6 +188,7 @@ public final class InferenceServer implements AutoCloseable {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", m.name);
             out.put("input", in.description());
+            out.put("output", m.output.description());
             out.put("predictions", predictions);
             if (visualize) {
                 int cls = Route.classIndex(ex.getRequestURI().getRawQuery(), m, top[0]);
@@ -235,7 +235,7 @@ public final class InferenceServer implements AutoCloseable {
         float[] p = res.probabilities();
         Tensor probs = Tensor.of(p, 1, p.length);
         List<Object> topK = new ArrayList<>();
-        for (Prediction pr : Predictor.topK(probs, 0, k, m.labels())) {
+        for (Prediction pr : m.output.topK(probs, 0, k)) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("label", pr.label());
             e.put("index", pr.classIndex());
