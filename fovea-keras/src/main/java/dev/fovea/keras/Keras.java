@@ -4,7 +4,7 @@ import dev.fovea.FoveaException;
 import dev.fovea.keras.imp.Keras2File;
 import dev.fovea.keras.imp.Keras3Archive;
 import dev.fovea.keras.imp.KerasImporter;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.fovea.keras;
 import dev.fovea.io.ModelFile;
 import dev.fovea.keras.check.Npy;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.fovea.keras.KerasModel;
 import dev.fovea.keras.imp.GraphBuilder.Value;
 import dev.fovea.keras.imp.ModelSpec.LayerSpec;
 import dev.fovea.keras.imp.ModelSpec.TensorRef;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Reshape;
 import dev.fovea.tensor.Shape;
 
