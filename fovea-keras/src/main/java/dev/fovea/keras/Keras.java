@@ -23,7 +23,7 @@ public final class Keras {
     private Keras() {}
 
     public static KerasModel load(Path file) {
-        return load(file, null);
+        return load(file, (KerasImporter.InputShape) null);
     }
 
     /**
@@ -31,6 +31,18 @@ public final class Keras {
      *                   whose input leaves axes free (None); null takes the model's own
      */
     public static KerasModel load(Path file, int[] inputShape) {
+        return load(file, inputShape == null ? null : new KerasImporter.InputShape(inputShape, false));
+    }
+
+    /**
+     * As {@link #load(Path, int[])}, the shape given as the Fovea model holds its input: (H, W, C)
+     * also for a channels_first Keras model, whose Keras input is (C, H, W).
+     */
+    public static KerasModel loadChannelsLast(Path file, int[] inputShape) {
+        return load(file, inputShape == null ? null : new KerasImporter.InputShape(inputShape, true));
+    }
+
+    private static KerasModel load(Path file, KerasImporter.InputShape inputShape) {
         long budget = (long) (Runtime.getRuntime().maxMemory() * 0.6);
         if (Files.isDirectory(file)) {
             if (!Files.isRegularFile(file.resolve("config.json"))) {

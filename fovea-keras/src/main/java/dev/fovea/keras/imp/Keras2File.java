@@ -19,7 +19,7 @@ import java.util.List;
 public final class Keras2File {
     private Keras2File() {}
 
-    public static KerasModel load(Path file, int[] inputShape, long budget) {
+    public static KerasModel load(Path file, KerasImporter.InputShape inputShape, long budget) {
         String where = file.toString();
         try (H5 h5 = H5.open(file, where, budget)) {
             String version = h5.string("/", "keras_version");

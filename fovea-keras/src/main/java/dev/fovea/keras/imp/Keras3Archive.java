@@ -33,7 +33,7 @@ public final class Keras3Archive {
 
     private Keras3Archive() {}
 
-    public static KerasModel load(Path path, int[] inputShape, long budget) {
+    public static KerasModel load(Path path, KerasImporter.InputShape inputShape, long budget) {
         String where = path.toString();
         if (Files.isDirectory(path)) {
             byte[] config = readFile(path.resolve("config.json"), MAX_JSON_BYTES, where);
@@ -56,7 +56,7 @@ public final class Keras3Archive {
         }
     }
 
-    private static KerasModel build(byte[] configBytes, byte[] metadataBytes, H5 h5, int[] inputShape, String where) {
+    private static KerasModel build(byte[] configBytes, byte[] metadataBytes, H5 h5, KerasImporter.InputShape inputShape, String where) {
         JsonObject root = JsonObject.of(Json.parse(configBytes, where + ": config.json"), where + ": config.json");
         String version = "unknown";
         if (metadataBytes != null) {

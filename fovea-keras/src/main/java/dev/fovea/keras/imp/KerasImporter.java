@@ -49,10 +49,10 @@ public final class KerasImporter {
 
     /**
      * @param weights   a layer's stored weights, in Keras's order
-     * @param override  per-example input shape in Keras's layout, for inputs with free axes; or null
+     * @param override  the per-example input shape, for inputs with free axes; or null
      */
     public static KerasModel build(ModelSpec spec, Function<LayerSpec, List<KerasWeight>> weights, KerasDialect dialect,
-                                   int[] override, String where, String format) {
+                                   InputShape override, String where, String format) {
         Model model = new Model(spec.name().replace('/', '_'));
         GraphBuilder g = new GraphBuilder(model, where);
         Map<String, LayerSpec> byName = new LinkedHashMap<>();
@@ -69,8 +69,8 @@ public final class KerasImporter {
             int[] batchShape = inputShape(layers.get(0), spec, where);
             if (layers.get(0).className().equals("InputLayer")) layers.remove(0);
             if (layers.isEmpty()) throw new FoveaException(where + ": the model has only an input layer");
-            kerasInput = concrete(batchShape, override, where);
-            heldChannelsLast = readsChannelsFirst(layers.get(0), kerasInput);
+            heldChannelsLast = readsChannelsFirst(layers.get(0), batchShape.length - 1);
+            kerasInput = concrete(batchShape, keras(override, heldChannelsLast), where);
             Value v = g.input(heldShape(kerasInput, heldChannelsLast), heldChannelsLast);
             for (LayerSpec l : layers) v = convert(l, 0, List.of(v), g, weights, dialect, where);
             TensorRef out = new TensorRef(layers.get(layers.size() - 1).name(), 0, 0);
@@ -85,9 +85,10 @@ public final class KerasImporter {
             if (inputLayer == null || !inputLayer.className().equals("InputLayer")) {
                 throw new FoveaException(where + ": the model input \"" + in.layer() + "\" is not an InputLayer");
             }
-            kerasInput = concrete(inputShape(inputLayer, spec, where), override, where);
+            int[] batchShape = inputShape(inputLayer, spec, where);
             LayerSpec first = firstConsumer(spec, in.layer());
-            heldChannelsLast = first != null && readsChannelsFirst(first, kerasInput);
+            heldChannelsLast = first != null && readsChannelsFirst(first, batchShape.length - 1);
+            kerasInput = concrete(batchShape, keras(override, heldChannelsLast), where);
             values.put(new TensorRef(in.layer(), 0, 0), g.input(heldShape(kerasInput, heldChannelsLast), heldChannelsLast));
             convertGraph(spec, values, g, weights, dialect, where);
             outputs = spec.outputs();
@@ -186,6 +187,28 @@ public final class KerasImporter {
         throw new FoveaException(where + ": the model does not say its input shape (no InputLayer, batch_input_shape or build_config)");
     }
 
+    /**
+     * A per-example input shape given by the caller: in Keras's layout, or (channelsLast) as Fovea
+     * holds the input, which differs from Keras's only for a channels_first model: (H, W, C) for (C, H, W).
+     */
+    public record InputShape(int[] dims, boolean channelsLast) {
+        public InputShape {
+            dims = dims.clone();
+        }
+
+        @Override public int[] dims() { return dims.clone(); }
+    }
+
+    private static int[] keras(InputShape o, boolean heldChannelsLast) {
+        if (o == null) return null;
+        int[] d = o.dims();
+        if (!o.channelsLast() || !heldChannelsLast || d.length < 2) return d;
+        int[] k = new int[d.length];
+        k[0] = d[d.length - 1];
+        System.arraycopy(d, 0, k, 1, d.length - 1);
+        return k;
+    }
+
     /** The per-example shape, free axes filled from the override (which must then be given). */
     private static Shape concrete(int[] batchShape, int[] override, String where) {
         int[] s = Arrays.copyOfRange(batchShape, 1, batchShape.length);
@@ -223,8 +246,8 @@ public final class KerasImporter {
     }
 
     /** Feeds the input channels-last when the layer reading it is a channels_first image or sequence layer. */
-    private static boolean readsChannelsFirst(LayerSpec l, Shape kerasInput) {
-        return kerasInput.rank() >= 2 && "channels_first".equals(l.config().optionalString("data_format", null))
+    private static boolean readsChannelsFirst(LayerSpec l, int rank) {
+        return rank >= 2 && "channels_first".equals(l.config().optionalString("data_format", null))
                 && !l.className().equals("Flatten");
     }
 
