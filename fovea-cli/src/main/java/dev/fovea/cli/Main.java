@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Convolutional neural networks on the JVM: define, train, evaluate and predict.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class,
+                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class, KerasCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a command line that does not parse (bad option, missing value); 1 is a failure while running. */
@@ -20,7 +20,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx, keras)");
     }
 
     public static void main(String[] args) {

@@ -25,6 +25,7 @@ public final class ProgressBar implements Callback {
     private int examples;
     private long epochStart;
     private long lastDraw;
+    private String title;   // null: epochs are named ("Epoch 2/5")
 
     /** live: redraw in place (a terminal); otherwise print plain lines. */
     public ProgressBar(PrintWriter out, boolean live, double plainIntervalSeconds) {
@@ -57,6 +58,15 @@ public final class ProgressBar implements Callback {
         return DEFAULT_COLUMNS;
     }
 
+    /**
+     * Names the work instead of the epoch, for a single pass that is not training (e.g. "predict"):
+     * plain lines start with the title and the live bar has no "Epoch 1/1" line above it.
+     */
+    public ProgressBar title(String t) {
+        this.title = t;
+        return this;
+    }
+
     /** To standard error, live when the JVM is attached to a terminal. */
     public static ProgressBar forConsole() {
         var console = System.console();
@@ -71,7 +81,7 @@ public final class ProgressBar implements Callback {
     @Override public void onEpochBegin(int epoch) {
         epochStart = System.nanoTime();
         lastDraw = epochStart;
-        if (!live) return;
+        if (!live || title != null) return;
         out.print("Epoch " + (epoch + 1) + "/" + epochs + "\n");
     }
 
@@ -84,7 +94,7 @@ public final class ProgressBar implements Callback {
             out.flush();
         } else if (now - lastDraw >= plainIntervalNanos && seen < examples) {
             lastDraw = now;
-            out.println("epoch " + (epoch + 1) + "/" + epochs + " " + line(seen, now, logs));
+            out.println(prefix(epoch) + line(seen, now, logs));
         }
     }
 
@@ -92,12 +102,16 @@ public final class ProgressBar implements Callback {
         long now = System.nanoTime();
         double secs = (now - epochStart) / 1e9;
         StringBuilder sb = new StringBuilder();
-        if (!live) sb.append("epoch ").append(epoch + 1).append('/').append(epochs).append(' ');
+        if (!live) sb.append(prefix(epoch));
         sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %.0f img/s", examples, examples, secs, examples / secs));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         if (live) out.println("\r" + wrap(withBar(examples, sb.toString())).replaceFirst("\n|$", "\u001b[K$0"));
         else out.println(sb);
         out.flush();
+    }
+
+    private String prefix(int epoch) {
+        return title != null ? title + " " : "epoch " + (epoch + 1) + "/" + epochs + " ";
     }
 
     private String line(int seen, long now, Map<String, Double> logs) {
