@@ -27,10 +27,11 @@ final class ModelInput {
      */
     static DataOptions fit(DataOptions options, Model model, Map<String, Object> provenance, DataCliOptions cli) {
         var in = model.inputShape();
-        if (in.rank() == 3) {
+        // Only a channels-last image input (H, W, 1 or 3) says how to read images; other inputs
+        // (an imported graph's (C, H, W), say) leave the folder's own size and colour.
+        if (in.rank() == 3 && (in.dim(2) == 1 || in.dim(2) == 3)) {
             if (cli.imageSize == null) options = options.imageSize(in.dim(0), in.dim(1));
-            int c = in.dim(2);
-            if (cli.colorMode == null && (c == 1 || c == 3)) options = options.colorMode(c == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB);
+            if (cli.colorMode == null) options = options.colorMode(in.dim(2) == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB);
         }
         if (cli.validationSplit == null && provenance.get("validation_split") instanceof Number f) {
             options = options.validationSplit(f.doubleValue());
