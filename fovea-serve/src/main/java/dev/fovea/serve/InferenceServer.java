@@ -73,7 +73,7 @@ public final class InferenceServer implements AutoCloseable {
             this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         } catch (BindException e) {
             close();
-            throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage() + "); pick another --port or --host");
+            throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage() + "); pick another ServerConfig.port or ServerConfig.host");
         }
         http.createContext("/", this::handle);
         http.setExecutor(executor);
