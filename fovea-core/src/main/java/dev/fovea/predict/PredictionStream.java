@@ -58,7 +58,7 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
     private final int batch;
     private final int exampleSize;
     private final int topK;
-    private final ClassifierOutput output;   // probabilities or logits (softmax applied), class names
+    private final ClassifierOutput output;   // probabilities vs logits, class names
     private final BlockingQueue<Slot> free;
     private final Thread[] readers;
 
@@ -77,13 +77,13 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
     private long inputs, failed, batches, inferNanos, waitNanos;
     private final AtomicLong readNanos = new AtomicLong();
 
-    PredictionStream(Model model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK, ClassifierOutput output) {
+    PredictionStream(Model model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK) {
         this.model = model;
         this.source = source;
         this.batch = batch;
         this.exampleSize = model.inputShape().size();
         this.topK = topK;
-        this.output = output;
+        this.output = ClassifierOutput.of(model);
         this.free = new ArrayBlockingQueue<>(readers + 1);
         for (int i = 0; i <= readers; i++) free.add(new Slot(batch, exampleSize));
         this.readers = new Thread[readers];

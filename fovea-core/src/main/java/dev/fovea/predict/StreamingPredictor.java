@@ -81,7 +81,7 @@ public final class StreamingPredictor {
      * early (results not yet taken are dropped).
      */
     public PredictionStream predict(Iterator<? extends PredictionInput> inputs) {
-        return new PredictionStream(model, inputs, batchSize, readers, topK, model.output());
+        return new PredictionStream(model, inputs, batchSize, readers, topK);
     }
 
     /**
