@@ -33,7 +33,7 @@ import java.util.Iterator;
 public final class StreamingPredictor {
     /** Activation memory a default batch may take: enough for throughput, small beside a 400 MB process. */
     static final long DEFAULT_BATCH_BYTES = 96L << 20;
-    static final int MAX_DEFAULT_BATCH = 64;
+    static final int MAX_DEFAULT_BATCH = 256;   // as Predictor: larger batches make the dense layers' products efficient
 
     private final Graph model;
     private int batchSize;
@@ -88,7 +88,7 @@ public final class StreamingPredictor {
     /**
      * The batch size that keeps one batch's activations (every node's output, an upper bound:
      * chunked inference keeps fewer) within about {@value #DEFAULT_BATCH_BYTES} bytes, at most
-     * {@value #MAX_DEFAULT_BATCH}: 64 for small CNNs on 28x28 images, a few for a MobileNet at 224x224.
+     * {@value #MAX_DEFAULT_BATCH}: 256 for small CNNs on 28x28 images, a few for a MobileNet at 224x224.
      */
     public static int defaultBatchSize(Graph model) {
         long floats = model.inputShape().size();
