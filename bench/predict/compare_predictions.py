@@ -11,6 +11,14 @@ import json
 import os
 import sys
 
+import numpy as np
+
+def f32(x):
+    """Both outputs hold float32 probabilities, printed differently (the CSV as the shortest decimal that reads back
+    to the float, --json as the float widened to double): compare the floats."""
+    return float(np.float32(x))
+
+
 NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
@@ -27,8 +35,8 @@ def main():
         if labels == [r["label_%d" % (i + 1)] for i in range(len(labels))]:
             same_labels += 1
         for i, t in enumerate(p["top_k"]):
-            max_diff = max(max_diff, abs(t["probability"] - float(r["probability_%d" % (i + 1)])))
-    print("today's --json on %d files vs the CSV's %d rows: top-3 labels identical for %d, largest probability difference %.3g"
+            max_diff = max(max_diff, abs(f32(t["probability"]) - f32(r["probability_%d" % (i + 1)])))
+    print("today's --json on %d files vs the CSV's %d rows: top-3 labels identical for %d, largest float32 probability difference %.3g"
           % (len(old), len(rows), same_labels, max_diff))
     if len(sys.argv) > 3:
         n, same, diff = 0, 0, 0.0
@@ -39,8 +47,8 @@ def main():
             labels = [t["label"] for t in p["top_k"]]
             same += labels == [r["label_%d" % (i + 1)] for i in range(len(labels))]
             for i, t in enumerate(p["top_k"]):
-                diff = max(diff, abs(t["probability"] - float(r["probability_%d" % (i + 1)])))
-        print("one process per file on %d files vs the CSV: top-3 labels identical for %d, largest probability difference %.3g" % (n, same, diff))
+                diff = max(diff, abs(f32(t["probability"]) - f32(r["probability_%d" % (i + 1)])))
+        print("one process per file on %d files vs the CSV: top-3 labels identical for %d, largest float32 probability difference %.3g" % (n, same, diff))
     correct = errors = 0
     for path, r in rows.items():
         if r["error"]:
