@@ -6,7 +6,7 @@ import dev.fovea.io.Json;
 import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
+import dev.fovea.train.ClassifierOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,10 +101,12 @@ final class PredictCommand implements Callable<Integer> {
         Tensor batch = Tensor.zeros(m.inputShape().withBatch(loaded.size()));
         int per = m.inputShape().size();
         for (int i = 0; i < loaded.size(); i++) System.arraycopy(loaded.get(i).image().data(), 0, batch.data(), i * per, per);
-        Tensor probs = m.predict(batch);
+        ClassifierOutput output = m.output();
+        Tensor probs = m.predict(batch);   // softmax applied when the model ends in logits (output says so)
         List<Object> results = new ArrayList<>();
+        if (!common.json) common.out().println("model output: " + output.description());
         for (int i = 0; i < loaded.size(); i++) {
-            List<Prediction> top = Predictor.topK(probs, i, topK, m.classNames());
+            List<Prediction> top = output.topK(probs, i, topK);
             if (common.json) {
                 results.add(jsonResult(images.get(i), loaded.get(i), top, probs, i));
             } else {
@@ -116,7 +118,14 @@ final class PredictCommand implements Callable<Integer> {
                         top.size(), probs.dim(1), probs.dim(1), rowSum(probs, i));
             }
         }
-        if (common.json) common.out().println(Json.writePretty(Map.of("model", model, "predictions", results)));
+        if (common.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("output", output.description());
+            out.put("softmax_applied", output.appliesSoftmax());
+            out.put("predictions", results);
+            common.out().println(Json.writePretty(out));
+        }
         return 0;
     }
 
