@@ -32,6 +32,7 @@ public final class KerasImporter {
     static {
         SpatialLayers.register(LAYERS);
         CoreLayers.register(LAYERS);
+        ResamplingLayers.register(LAYERS);
     }
 
     /** Classes that are whole models: Fovea does not import a model nested as a layer. */
