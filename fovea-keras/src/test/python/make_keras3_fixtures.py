@@ -384,10 +384,131 @@ def sequence_conv1d():
                 "GlobalMaxPooling1D, Dense with selu")
 
 
+def nested_block():
+    """A MobileNet-like block as a Functional model nested in a Sequential: Keras 3 (.keras) and Keras 2 (HDF5)."""
+    x = rng.standard_normal((2, 10, 10, 3)).astype(np.float32) * 60 + 120
+    stem = weights((3, 3, 3, 8))
+    bn1, bn2, bn3 = bn_weights(8), bn_weights(8), bn_weights(8)
+    dw = weights((3, 3, 8, 1))
+    point = weights((1, 1, 8, 8))
+    dense = weights((8, 3), (3,))
+    s10, s5 = [None, 10, 10, 3], [None, 5, 5, 8]
+
+    def bn_layer(name, src, keras2):
+        return block_layer("BatchNormalization", {"axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": True, "scale": True},
+                           name, src, s5, keras2)
+
+    def block_layer(cls, config, name, src, shape, keras2):
+        if keras2:
+            ins = [[s, 0, 0, {}] for s in src]
+            c = dict(config)
+            c["name"] = name
+            return {"class_name": cls, "config": c, "name": name, "inbound_nodes": [ins]}
+        return layer(cls, config, shape, name, [node(*[tensor(s, shape) for s in src])])
+
+    def inner(keras2):
+        nobias = {"use_bias": False}
+        conv_stem = dict(conv_config(8, 3, "same", "linear", strides=2), **nobias)
+        conv_point = dict(conv_config(8, 1, "valid", "linear"), **nobias)
+        dwc = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "depth_multiplier": 1, "data_format": "channels_last",
+               "dilation_rate": [1, 1], "activation": "linear", "use_bias": False}
+        relu6 = {"max_value": 6.0, "negative_slope": 0.0, "threshold": 0.0}
+        if keras2:
+            inp = {"class_name": "InputLayer", "config": {"batch_input_shape": s10, "dtype": "float32", "sparse": False, "name": "image"},
+                   "name": "image", "inbound_nodes": []}
+        else:
+            inp = {"module": "keras.layers", "class_name": "InputLayer",
+                   "config": {"batch_shape": s10, "dtype": "float32", "sparse": False, "name": "image"}, "registered_name": None,
+                   "name": "image", "inbound_nodes": []}
+        layers = [inp,
+                  block_layer("Conv2D", conv_stem, "stem", ["image"], s10, keras2),
+                  bn_layer("stem_bn", ["stem"], keras2),
+                  block_layer("ReLU", relu6, "stem_relu", ["stem_bn"], s5, keras2),
+                  block_layer("DepthwiseConv2D", dwc, "dw", ["stem_relu"], s5, keras2),
+                  bn_layer("dw_bn", ["dw"], keras2),
+                  block_layer("ReLU", relu6, "dw_relu", ["dw_bn"], s5, keras2),
+                  block_layer("Conv2D", conv_point, "project", ["dw_relu"], s5, keras2),
+                  bn_layer("project_bn", ["project"], keras2),
+                  block_layer("Add", {}, "residual", ["stem_relu", "project_bn"], s5, keras2)]
+        return {"name": "block", "trainable": True, "layers": layers, "input_layers": [["image", 0, 0]], "output_layers": [["residual", 0, 0]]}
+
+    # The reference.
+    h = t(x) / 127.5 - 1
+    a = conv(h, stem[0], None, "same", stride=2)
+    a = torch.clamp(batch_norm(a, bn1, 1e-3), 0, 6)
+    b = torch.clamp(batch_norm(depthwise(a, dw[0], None, "same"), bn2, 1e-3), 0, 6)
+    c = batch_norm(conv(b, point[0], None, "valid"), bn3, 1e-3)
+    pooled = (a + c).mean(dim=(1, 2))
+    out = torch.softmax(pooled @ t(dense[0]) + t(dense[1]), dim=-1).numpy()
+    note = ("Sequential holding a Functional block (Conv2D stride 2 without bias, BatchNormalization, ReLU(max_value=6), "
+            "DepthwiseConv2D, 1x1 Conv2D, residual Add) as one layer, then Rescaling before it and GlobalAveragePooling2D, "
+            "Dropout, Dense softmax after: the shape of a transfer-learning model")
+
+    # Keras 3: the nested model's variables under layers/functional/layers/<key>/vars.
+    outer3 = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": s10, "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None},
+        layer("Rescaling", {"scale": 1 / 127.5, "offset": -1.0}, s10, "rescaling"),
+        {"module": "keras", "class_name": "Functional", "config": inner(False), "registered_name": "Functional",
+         "build_config": {"input_shape": s10}},
+        layer("GlobalAveragePooling2D", {"data_format": "channels_last", "keepdims": False}, s5, "global_average_pooling2d"),
+        layer("Dropout", {"rate": 0.2, "seed": None, "noise_shape": None}, [None, 8], "dropout"),
+        layer("Dense", {"units": 3, "activation": "softmax", "use_bias": True}, [None, 8], "dense"),
+    ]
+    config3 = {"module": "keras", "class_name": "Sequential",
+               "config": {"name": "transfer", "trainable": True, "dtype": dtype_policy(), "layers": outer3},
+               "registered_name": None, "build_config": {"input_shape": s10}}
+    block_vars = [("input_layer", []), ("conv2d", stem), ("batch_normalization", bn1), ("re_lu", []), ("depthwise_conv2d", dw),
+                  ("batch_normalization_1", bn2), ("re_lu_1", []), ("conv2d_1", point), ("batch_normalization_2", bn3), ("add", [])]
+    layer_vars = [("rescaling", []), ("functional", [])] + [("functional/layers/" + k, v) for k, v in block_vars] + [
+        ("global_average_pooling2d", []), ("dropout", []), ("dense", dense)]
+    write_model(os.path.join(OUT, "nested_block"), config3, layer_vars, x, [out], True, note)
+
+    # Keras 2 HDF5: the nested model's weights all in its own group, trainable ones first (Keras 2's model.weights order).
+    folder = os.path.join(OUT, "..", "keras2-generated", "nested_block")
+    os.makedirs(folder, exist_ok=True)
+    outer2 = [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": s10, "dtype": "float32", "sparse": False, "name": "input_1"}},
+        {"class_name": "Rescaling", "config": {"name": "rescaling", "trainable": True, "dtype": "float32", "scale": 1 / 127.5, "offset": -1.0}},
+        {"class_name": "Functional", "config": inner(True)},
+        {"class_name": "GlobalAveragePooling2D", "config": {"name": "gap", "trainable": True, "dtype": "float32", "data_format": "channels_last",
+                                                            "keepdims": False}},
+        {"class_name": "Dropout", "config": {"name": "dropout", "trainable": True, "dtype": "float32", "rate": 0.2, "noise_shape": None, "seed": None}},
+        {"class_name": "Dense", "config": {"name": "dense", "trainable": True, "dtype": "float32", "units": 3, "activation": "softmax",
+                                           "use_bias": True}},
+    ]
+    config2 = {"class_name": "Sequential", "config": {"name": "transfer", "layers": outer2}}
+    trainable = [("stem/kernel:0", stem[0]), ("stem_bn/gamma:0", bn1[0]), ("stem_bn/beta:0", bn1[1]), ("dw/depthwise_kernel:0", dw[0]),
+                 ("dw_bn/gamma:0", bn2[0]), ("dw_bn/beta:0", bn2[1]), ("project/kernel:0", point[0]),
+                 ("project_bn/gamma:0", bn3[0]), ("project_bn/beta:0", bn3[1])]
+    fixed = [("stem_bn/moving_mean:0", bn1[2]), ("stem_bn/moving_variance:0", bn1[3]), ("dw_bn/moving_mean:0", bn2[2]),
+             ("dw_bn/moving_variance:0", bn2[3]), ("project_bn/moving_mean:0", bn3[2]), ("project_bn/moving_variance:0", bn3[3])]
+    path = os.path.join(folder, "model.h5")
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(config2)
+        mw = f.create_group("model_weights")
+        groups = [("rescaling", []), ("block", trainable + fixed), ("gap", []), ("dropout", []),
+                  ("dense", [("dense/kernel:0", dense[0]), ("dense/bias:0", dense[1])])]
+        mw.attrs["layer_names"] = np.array([n.encode() for n, _ in groups])
+        for name, ws in groups:
+            g = mw.create_group(name)
+            g.attrs["weight_names"] = np.array([w.encode() for w, _ in ws])
+            for wname, value in ws:
+                g.create_dataset(wname, data=value)
+    np.save(os.path.join(folder, "input.npy"), x)
+    np.save(os.path.join(folder, "output.npy"), out.astype(np.float32))
+    with open(os.path.join(folder, "case.json"), "w") as fh:
+        json.dump({"expected_from": "pytorch-reference", "generator": "fovea-keras/src/test/python/make_keras3_fixtures.py",
+                   "made_without_keras": True, "rtol": 1e-4, "atol": 1e-5, "note": note + " (Keras 2 HDF5 layout)"}, fh, indent=1)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     sequential_cnn()
     functional_residual()
     functional_channels_first()
     sequence_conv1d()
+    nested_block()
     print("wrote", os.path.abspath(OUT))
