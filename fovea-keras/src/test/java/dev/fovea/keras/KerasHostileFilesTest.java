@@ -114,6 +114,13 @@ class KerasHostileFilesTest {
         fails(() -> Keras.load(d), "edited", "layer \"leaky\" (Lambda)", "never runs code");
     }
 
+    @Test void augmentationLayersAreDroppedAsTheIdentityOfInference() throws IOException {
+        Path d = editedFunctional("\"class_name\": \"LeakyReLU\"", "\"class_name\": \"RandomContrast\"");
+        var model = Keras.load(d).model();
+        assertTrue(model.nodes().stream().noneMatch(n -> n.layer().name().startsWith("leaky")), "no node for the augmentation layer");
+        assertTrue(model.nodes().stream().anyMatch(n -> n.layer().name().equals("conv_b")));
+    }
+
     @Test void unknownLayersNameTheClassAndListTheAccepted() throws IOException {
         Path d = editedFunctional("\"module\": \"keras.layers\", \"class_name\": \"LeakyReLU\"",
                 "\"module\": \"my_project.layers\", \"class_name\": \"FancyActivation\"");
