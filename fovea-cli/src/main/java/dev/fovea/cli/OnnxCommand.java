@@ -37,8 +37,10 @@ final class OnnxCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Run ONNX backend tests through Fovea's importer: test folders (model.onnx with test_data_set_*/input_N.pb",
                     "and output_N.pb), light models (light_X.onnx beside light_X_output_0.pb) or folders holding many tests.",
-                    "One line per test; passes when |actual - expected| <= 1e-7 + 1e-3 |expected| everywhere.",
-                    "Exits 1 if any test fails."})
+                    "One line per test. Node tests (under a folder named node, or one-operator graphs) pass when",
+                    "|actual - expected| <= 1e-7 + 1e-3 |expected| everywhere; model cases when max|a - e| <= 1e-4 max|e| + 1e-6,",
+                    "or, when the case carries a float64 run (reference_N.pb), when Fovea's error against it is at most",
+                    "3x the expected float32 output's own + 1e-6 max|reference|. Exits 1 if any test fails."})
     static final class Check implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "PATH", description = "Test folders, light_X.onnx files, or folders of them.")
         List<Path> paths;
@@ -57,11 +59,16 @@ final class OnnxCommand implements Runnable {
                     m.put("passed", r.passed());
                     m.put("max_abs_error", Double.isNaN(r.maxAbs()) ? null : r.maxAbs());
                     m.put("max_rel_error", Double.isNaN(r.maxRel()) ? null : r.maxRel());
+                    m.put("rule", r.rule() == null ? null : r.rule().name().toLowerCase(Locale.ROOT));
+                    m.put("error_vs_float64", Double.isNaN(r.vsFloat64()) ? null : r.vsFloat64());
+                    m.put("expected_vs_float64", Double.isNaN(r.expectedVsFloat64()) ? null : r.expectedVsFloat64());
+                    m.put("allowed", Double.isNaN(r.bound()) ? null : r.bound());
+                    m.put("import_seconds", Double.isNaN(r.importSeconds()) ? null : r.importSeconds());
                     if (!r.message().isEmpty()) m.put("note", r.message());
                     json.add(m);
                 } else {
-                    common.out().printf(Locale.ROOT, "%s %-48s max abs %.3e  max rel %.3e%s%n", r.passed() ? "PASS" : "FAIL", r.name(),
-                            r.maxAbs(), r.maxRel(), r.passed() ? "" : "  " + r.message());
+                    common.out().printf(Locale.ROOT, "%s %-40s %s%s%n", r.passed() ? "PASS" : "FAIL", r.name(), errors(r),
+                            r.passed() ? "" : "  " + r.message());
                 }
             });
             if (common.json) {
@@ -75,6 +82,18 @@ final class OnnxCommand implements Runnable {
             }
             return counts[1] == 0 && !results.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** Both errors of a result as the rule that judged it reads them. */
+    static String errors(Conformance.Result r) {
+        if (r.rule() == null) return "";
+        String base = String.format(Locale.ROOT, "max abs %.3e  max rel %.3e", r.maxAbs(), r.maxRel());
+        return switch (r.rule()) {
+            case NODE -> base + "  (node rule)";
+            case MODEL_SCALE -> base + String.format(Locale.ROOT, "  allowed %.3e (model rule)  import %.2f s", r.bound(), r.importSeconds());
+            case MODEL_FLOAT64 -> String.format(Locale.ROOT, "max abs %.3e  vs float64 %.3e (expected's own %.3e, allowed %.3e)  import %.2f s",
+                    r.maxAbs(), r.vsFloat64(), r.expectedVsFloat64(), r.bound(), r.importSeconds());
+        };
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,

@@ -141,7 +141,7 @@ public final class TensorDecoder {
         };
     }
 
-    static String typeName(int type) {
+    public static String typeName(int type) {
         return switch (type) {
             case 1 -> "float"; case 2 -> "uint8"; case 3 -> "int8"; case 4 -> "uint16"; case 5 -> "int16"; case 6 -> "int32";
             case 7 -> "int64"; case 8 -> "string"; case 9 -> "bool"; case 10 -> "float16"; case 11 -> "double"; case 12 -> "uint32";
