@@ -4,6 +4,7 @@ import dev.fovea.FoveaException;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;
 import dev.fovea.onnx.OnnxTensor;
+import dev.fovea.onnx.imp.MappedModel;
 import dev.fovea.onnx.imp.OnnxImporter;
 import dev.fovea.onnx.imp.ProtoFiles;
 import dev.fovea.onnx.imp.TensorDecoder;
@@ -128,9 +129,10 @@ public final class Conformance {
         List<Result> results = new ArrayList<>();
         try {
             Path modelFile = light ? test : test.resolve("model.onnx");
-            ModelProto proto = ProtoFiles.readModel(modelFile);
+            MappedModel.Parsed parsed = ProtoFiles.mapModel(modelFile);
+            ModelProto proto = parsed.proto();
             if (light) {
-                results.add(runLight(name, modelFile, proto));
+                results.add(runLight(name, modelFile, parsed));
             } else {
                 List<Path> sets;
                 try (Stream<Path> s = Files.list(test)) {
@@ -139,7 +141,7 @@ public final class Conformance {
                 if (sets.isEmpty()) throw new FoveaException(test + ": no test_data_set_* folder");
                 for (Path set : sets) {
                     String label = sets.size() == 1 ? name : name + "/" + set.getFileName();
-                    results.add(runSet(label, modelFile, proto, set, isNodeTest(test, proto)));
+                    results.add(runSet(label, modelFile, parsed, set, isNodeTest(test, proto)));
                 }
             }
         } catch (FoveaException | IOException | OutOfMemoryError e) {
@@ -168,9 +170,9 @@ public final class Conformance {
         return ops <= 1;
     }
 
-    private static Result runSet(String name, Path modelFile, ModelProto proto, Path set, boolean node) {
+    private static Result runSet(String name, Path modelFile, MappedModel.Parsed proto, Path set, boolean node) {
         TensorDecoder decoder = new TensorDecoder(set.toString(), null);
-        List<ValueInfoProto> feeds = feedInputs(proto);
+        List<ValueInfoProto> feeds = feedInputs(proto.proto());
         List<OnnxTensor> inputs = new ArrayList<>();
         for (int i = 0; i < feeds.size(); i++) {
             Path f = set.resolve("input_" + i + ".pb");
@@ -188,9 +190,9 @@ public final class Conformance {
         return compare(name, modelFile, proto, feeds, inputs, expected, node ? null : references);
     }
 
-    private static Result runLight(String name, Path modelFile, ModelProto proto) {
+    private static Result runLight(String name, Path modelFile, MappedModel.Parsed proto) {
         TensorDecoder decoder = new TensorDecoder(modelFile.toString(), null);
-        List<ValueInfoProto> feeds = feedInputs(proto);
+        List<ValueInfoProto> feeds = feedInputs(proto.proto());
         List<OnnxTensor> inputs = new ArrayList<>();
         for (ValueInfoProto v : feeds) inputs.add(arange(v, modelFile));
         List<OnnxTensor> expected = new ArrayList<>();
@@ -235,7 +237,7 @@ public final class Conformance {
     }
 
     /** references: null for a node test; otherwise the float64 references present (maybe none). */
-    private static Result compare(String name, Path modelFile, ModelProto proto, List<ValueInfoProto> feeds,
+    private static Result compare(String name, Path modelFile, MappedModel.Parsed proto, List<ValueInfoProto> feeds,
                                   List<OnnxTensor> inputs, List<OnnxTensor> expected, List<double[]> references) {
         if (feeds.isEmpty()) throw new FoveaException(modelFile + ": the graph has no input to feed");
         if (expected.isEmpty()) throw new FoveaException(modelFile + ": no expected output (output_0.pb)");
@@ -243,7 +245,7 @@ public final class Conformance {
         for (int i = 1; i < feeds.size(); i++) bindings.put(feeds.get(i).getName(), inputs.get(i));
         OnnxOptions options = OnnxOptions.defaults().withInputDims(inputs.get(0).dims()).withBindings(bindings);
         long start = System.nanoTime();
-        OnnxModel model = OnnxImporter.load(proto, modelFile.toString(), null, options);
+        OnnxModel model = OnnxImporter.load(proto.proto(), proto.raw(), modelFile.toString(), null, options);
         double importSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, OnnxTensor> outputs = model.run(inputs.get(0));
         if (outputs.size() < expected.size()) {

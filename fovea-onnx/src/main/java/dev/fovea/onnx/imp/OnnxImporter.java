@@ -48,14 +48,19 @@ public final class OnnxImporter {
     public static List<String> supportedOps() { return List.copyOf(OPS.keySet()); }
 
     public static OnnxModel load(Path file, OnnxOptions options) {
-        ModelProto proto = ProtoFiles.readModel(file);
-        return load(proto, file.toString(), options.externalDataDir(file), options);
+        MappedModel.Parsed parsed = ProtoFiles.mapModel(file);
+        return load(parsed.proto(), parsed.raw(), file.toString(), options.externalDataDir(file), options);
     }
 
     /** Imports an already parsed model; where names the file in messages. */
     public static OnnxModel load(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
+        return load(proto, Map.of(), where, externalDir, options);
+    }
+
+    /** Imports a model parsed by {@link ProtoFiles#mapModel} (raw: its initializers' bytes, still mapped). */
+    public static OnnxModel load(ModelProto proto, Map<TensorProto, java.nio.ByteBuffer> raw, String where, Path externalDir, OnnxOptions options) {
         try {
-            return loadChecked(proto, where, externalDir, options);
+            return loadChecked(proto, raw, where, externalDir, options);
         } catch (FoveaException e) {
             // Names inside the file may hold anything: keep the message one printable line.
             throw new FoveaException(printable(e.getMessage()), e);
@@ -74,7 +79,8 @@ public final class OnnxImporter {
         return b.toString();
     }
 
-    private static OnnxModel loadChecked(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
+    private static OnnxModel loadChecked(ModelProto proto, Map<TensorProto, java.nio.ByteBuffer> raw, String where, Path externalDir,
+                                         OnnxOptions options) {
         if (!proto.hasGraph()) throw new FoveaException(where + ": not an ONNX model (no graph)");
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
@@ -83,7 +89,7 @@ public final class OnnxImporter {
         int opset = defaultOpset(proto, where);
         GraphProto graph = proto.getGraph();
         if (graph.getSparseInitializerCount() > 0) throw new FoveaException(where + ": sparse initializers are not supported");
-        TensorDecoder decoder = new TensorDecoder(where, externalDir);
+        TensorDecoder decoder = new TensorDecoder(where, externalDir, raw);
         Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
             if (t.getName().isEmpty()) throw new FoveaException(where + ": an initializer has no name");
