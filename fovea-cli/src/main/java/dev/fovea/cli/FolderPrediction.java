@@ -4,7 +4,7 @@ import dev.fovea.data.ImageFileWalker;
 import dev.fovea.data.ImageInput;
 import dev.fovea.data.ImageLoader;
 import dev.fovea.io.Json;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.predict.PredictionInput;
 import dev.fovea.predict.PredictionResult;
 import dev.fovea.predict.PredictionStream;

@@ -1,10 +1,10 @@
 package dev.fovea.predict;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
+import dev.fovea.train.ClassifierOutput;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,7 +189,7 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
             }
             float[] p = Arrays.copyOfRange(out.data(), s.rowOf[i] * classes, (s.rowOf[i] + 1) * classes);
             if (softmax) softmaxInPlace(p);
-            List<Prediction> top = Predictor.topK(Tensor.of(p, 1, classes), 0, topK, model.classNames());
+            List<Prediction> top = ClassifierOutput.of(model).topK(Tensor.of(p, 1, classes), 0, topK);
             results.add(new PredictionResult(index, name, p, top, null));
         }
         inputs += s.count;

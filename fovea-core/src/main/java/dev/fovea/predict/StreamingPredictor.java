@@ -1,7 +1,7 @@
 package dev.fovea.predict;
 
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 
 import java.util.Iterator;
 

@@ -5,8 +5,8 @@ import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
 import dev.fovea.nn.MaxPool2D;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.model.Sequential;
 import dev.fovea.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
