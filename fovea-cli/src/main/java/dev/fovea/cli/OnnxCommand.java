@@ -84,6 +84,53 @@ final class OnnxCommand implements Runnable {
         }
     }
 
+    /** --normalize: imagenet, MEAN,STD, or per-channel lists M1:M2:M3,S1:S2:S3. */
+    static OnnxOptions.InputNormalization normalization(String spec) {
+        if (spec.equalsIgnoreCase("imagenet")) return OnnxOptions.InputNormalization.IMAGENET;
+        String[] parts = spec.split(",", -1);
+        if (parts.length != 2) {
+            throw new CliException("--normalize " + spec + ": expected imagenet, MEAN,STD or M1:M2:M3,S1:S2:S3");
+        }
+        try {
+            return new OnnxOptions.InputNormalization(numbers(parts[0], spec), numbers(parts[1], spec));
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException("--normalize " + spec + ": " + e.getMessage());
+        }
+    }
+
+    private static float[] numbers(String list, String spec) {
+        String[] p = list.split(":", -1);
+        float[] v = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            try {
+                v[i] = Float.parseFloat(p[i].strip());
+            } catch (NumberFormatException e) {
+                throw new CliException("--normalize " + spec + ": \"" + p[i] + "\" is not a number; expected imagenet, MEAN,STD or M1:M2:M3,S1:S2:S3");
+            }
+        }
+        return v;
+    }
+
+    /** --labels: one class name per line; blank lines at the end are ignored, blank names elsewhere refused. */
+    static List<String> labels(Path file) {
+        List<String> lines;
+        try {
+            if (java.nio.file.Files.size(file) > 16 << 20) throw new CliException(file + ": a labels file of more than 16 MB; expected one class name per line");
+            lines = new ArrayList<>(java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException(file + ": no such labels file");
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new CliException(file + ": cannot read the labels as UTF-8 text (" + e.getMessage() + ")");
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) lines.remove(lines.size() - 1);
+        for (int i = 0; i < lines.size(); i++) {
+            lines.set(i, lines.get(i).strip());
+            if (lines.get(i).isEmpty()) throw new CliException(file + ": line " + (i + 1) + " is blank; give one class name per line");
+        }
+        if (lines.isEmpty()) throw new CliException(file + ": no class names");
+        return lines;
+    }
+
     /** Both errors of a result as the rule that judged it reads them. */
     static String errors(Conformance.Result r) {
         if (r.rule() == null) return "";
@@ -133,6 +180,16 @@ final class OnnxCommand implements Runnable {
         @Option(names = "--allow-external-data", description = "Read tensors kept in files beside the model (only inside its folder).")
         boolean external;
 
+        @Option(names = "--normalize", paramLabel = "imagenet|MEAN,STD",
+                description = {"The input normalisation the network was trained with, recorded in the model as its first layer, so",
+                        "predict, evaluate and serve apply it to images in [0, 1]: imagenet (torchvision's mean 0.485,0.456,0.406",
+                        "and std 0.229,0.224,0.225), or MEAN,STD for all channels, or M1:M2:M3,S1:S2:S3 per channel."})
+        String normalize;
+
+        @Option(names = "--labels", paramLabel = "FILE",
+                description = "Class names, one per line in class order (as many as the model has classes), saved with the model.")
+        Path labels;
+
         @Mixin CommonOptions common;
 
         @Override public Integer call() {
@@ -143,12 +200,23 @@ final class OnnxCommand implements Runnable {
                 var s = InputShapes.parse(inputShape);
                 options = options.withInputDims(1, s.dim(2), s.dim(0), s.dim(1));
             }
+            if (normalize != null) options = options.withNormalization(normalization(normalize));
+            List<String> names = labels == null ? null : labels(labels);
             OnnxModel m = Onnx.load(in, options);
+            if (names != null) {
+                var out = m.model().outputShape();
+                if (out.rank() != 1 || out.dim(0) != names.size()) {
+                    throw new CliException(labels + ": " + names.size() + " class names for a model whose output is " + out
+                            + " per example; give one name per class, one per line");
+                }
+                m.model().classNames(names);
+            }
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("source", "onnx");
             provenance.put("file", in.getFileName().toString());
             provenance.put("producer", m.producer());
             provenance.put("opset", m.opset());
+            if (normalize != null) provenance.put("input_normalization", normalize);
             ModelFile.save(out, m.model(), provenance);
             report(common, "imported", m.model(), out);
             return 0;
