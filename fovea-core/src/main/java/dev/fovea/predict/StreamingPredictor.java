@@ -1,6 +1,5 @@
 package dev.fovea.predict;
 
-import dev.fovea.nn.Activation;
 import dev.fovea.model.Model;
 
 import java.util.Iterator;
@@ -82,7 +81,7 @@ public final class StreamingPredictor {
      * early (results not yet taken are dropped).
      */
     public PredictionStream predict(Iterator<? extends PredictionInput> inputs) {
-        return new PredictionStream(model, inputs, batchSize, readers, topK, !endsInSoftmax(model));
+        return new PredictionStream(model, inputs, batchSize, readers, topK);
     }
 
     /**
@@ -95,10 +94,5 @@ public final class StreamingPredictor {
         for (Model.Node n : model.nodes()) floats += n.layer().outputShape().size();
         long perExample = Math.max(1, floats * Float.BYTES);
         return (int) Math.max(1, Math.min(MAX_DEFAULT_BATCH, DEFAULT_BATCH_BYTES / perExample));
-    }
-
-    /** Outputs that are not already probabilities (logits) get a softmax, as the server's answers do. */
-    private static boolean endsInSoftmax(Model model) {
-        return model.outputLayer().activation() == Activation.SOFTMAX;
     }
 }
