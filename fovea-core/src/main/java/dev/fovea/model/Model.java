@@ -94,15 +94,16 @@ public class Model extends Graph {
     }
 
     /**
-     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A model that ends in
-     * logits (or log-softmax) gets a softmax applied, as {@link #output()} describes; the raw
-     * outputs are {@link Predictor#predict}'s. One example without the batch axis, (...input),
-     * gives its probabilities (classes) without it.
+     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A classifier that ends
+     * in logits (or log-softmax) gets a softmax applied, as {@link #output()} describes. A model
+     * whose output is not one vector per example (not a classifier) returns its raw outputs, as
+     * {@link Predictor#predict} does for any model. One example without
+     * the batch axis, (...input), gives its output without the batch axis too.
      */
     public Tensor predict(Tensor x) {
         if (x.shape().equals(inputShape())) return predict(x.reshape(x.shape().withBatch(1))).reshape(outputShape());
         Tensor out = Predictor.predict(this, x);
-        output().toProbabilities(out.data(), out.dim(0));
+        if (outputShape().rank() == 1) output().toProbabilities(out.data(), out.dim(0));
         return out;
     }
 
