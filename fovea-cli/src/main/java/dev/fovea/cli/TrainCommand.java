@@ -7,6 +7,7 @@ import dev.fovea.data.Dataset;
 import dev.fovea.data.Streams;
 import dev.fovea.data.pipeline.StreamingData;
 import dev.fovea.io.Checkpoint;
+import dev.fovea.io.FineTuning;
 import dev.fovea.io.Json;
 import dev.fovea.io.ModelCheckpoint;
 import dev.fovea.io.ModelFile;
@@ -14,6 +15,7 @@ import dev.fovea.nn.Layer;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.optim.OptimizerKind;
+import dev.fovea.optim.ScheduleKind;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.Callback;
@@ -63,11 +65,24 @@ final class TrainCommand implements Callable<Integer> {
                     + "; e.g. flip,translate=0.1. Saved in the model, inactive at inference.")
     String augment;
     private List<Layer> augmentation;   // the layers of --augment, parsed when the command starts
+    private ModelSource.Resolved trained;   // --model as a trained file, loaded before the data (to read it as the model does)
+
+    /**
+     * Defaults for training a trained model further (fine-tuning): a tenth of the usual Adam
+     * learning rate, reached after a one-epoch linear warm-up and then decayed by cosine, so that
+     * the first steps of a fresh head do not wreck the pretrained weights with large updates.
+     */
+    static final Presets.Recipe FINE_TUNING = new Presets.Recipe(OptimizerKind.ADAM, 1e-4, 5, 32, ScheduleKind.COSINE, 0, 0, 1);
 
     @Option(names = "--normalize", paramLabel = "STATS",
             description = "Standardise the input per channel with a Normalization layer in front of the model (saved in it, so every command applies it): "
                     + NormalizeSpec.HELP + ".")
     String normalize;
+
+    @Option(names = "--freeze", paramLabel = "N|LAYER|base",
+            description = "Freeze layers while training (fine-tuning): base (all but the classifier head), the first N layers,"
+                    + " or every layer up to and including LAYER. Frozen batch normalisation uses its moving statistics.")
+    String freeze;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
@@ -113,6 +128,11 @@ final class TrainCommand implements Callable<Integer> {
             augmentation = AugmentSpec.parse(augment);   // a bad spec fails before any data is read
         }
         DataOptions options = dataOptions.options(seed, common.err());
+        if (resume == null && isTrainedFile()) {
+            // A trained model (fine-tuning) reads the data as it was trained to: its image size and colour mode.
+            trained = ModelSource.resolve(model, null);
+            options = ModelInput.fit(options, trained.model(), Map.of(), dataOptions);
+        }
         DataSource source = DataCliOptions.resolve(data, options);
         common.err().println("fovea: loading " + source.description());
         // The training part streams (IDX bytes or decoded images, a batch at a time, in the
@@ -128,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!shape.equals(trainData.exampleShape())) {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
         }
-        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
+        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe()
+                : trained != null ? FINE_TUNING : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
         int e = epochs != null ? epochs : recipe.epochs();
         int b = batchSize != null ? batchSize : recipe.batchSize();
 
@@ -155,6 +176,8 @@ final class TrainCommand implements Callable<Integer> {
                     + (classes != null ? " and --classes says " + classes : ""));
         }
         m.classNames(classNames(test.classNames(), predicted));
+        if (resumeState == null) applyFreeze(m);
+        else if (freeze != null) throw new CliException("--freeze cannot change a run resumed from " + resume + "; start the fine-tuning again");
         m.compile(opt, "sparse_categorical_crossentropy", "accuracy");
         Map<String, Object> provenance = Provenance.of(seed, source, trainData, test, opt, e, b);
         // evaluate re-derives the same held-out split of a folder from these two
@@ -231,7 +254,36 @@ final class TrainCommand implements Callable<Integer> {
         if (augment != null || normalize != null) {
             throw new CliException("--augment and --normalize build a new model from a preset or an architecture; " + model + " already has its layers");
         }
-        return ModelSource.resolve(model, shape);
+        ModelSource.Resolved r = trained != null ? trained : ModelSource.resolve(model, shape);
+        if (!r.model().inputShape().equals(shape)) return r;   // refused by the caller, naming both shapes
+        FineTuning.Result ft;
+        try {
+            ft = FineTuning.withClasses(r.model(), headClasses, seed);
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException(model + ": " + e.getMessage());
+        }
+        if (ft.head() != null) {
+            common.err().println("fovea: replaced the classifier head " + ft.head() + " (" + ft.previousClasses() + " classes) with a new one for "
+                    + headClasses + " classes; every other layer keeps its trained weights");
+        }
+        return new ModelSource.Resolved(ft.model(), true, r.description(), r.provenance());
+    }
+
+    /** --model names a trained model (.fovea, .onnx, Keras), not a preset or an architecture. */
+    private boolean isTrainedFile() {
+        return !Presets.exists(model) && !model.endsWith(".json");
+    }
+
+    /** --freeze, applied before compile; says which layers keep their weights. */
+    private void applyFreeze(Model m) {
+        if (freeze == null) return;
+        List<String> frozen;
+        try {
+            frozen = FineTuning.freeze(m, freeze.trim());
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException("--" + e.getMessage());
+        }
+        common.err().println("fovea: frozen: " + (frozen.isEmpty() ? "no layer with weights" : String.join(", ", frozen)));
     }
 
     private Callback progress() {

@@ -124,4 +124,37 @@ class DataFittedModelsTest {
         assertEquals(1, imagenet.code());
         assertTrue(imagenet.err().contains("\nfovea: error: --normalize imagenet is for RGB images, but the data has 1 channel(s)"), imagenet.err());
     }
+
+    @Test
+    void fineTunesATrainedModelOntoTheFolderWithItsBaseFrozen() {
+        Path base = dir.resolve("base.fovea");
+        FoveaRun pre = FoveaRun.of("train", "--model", "tiny", "--epochs", "1", "-o", base.toString(), "--no-report");
+        assertEquals(0, pre.code(), pre.err());
+        Path tuned = dir.resolve("tuned.fovea");
+        FoveaRun r = FoveaRun.of("train", "--model", base.toString(), "--data", shapes.toString(), "--freeze", "base", "--epochs", "2",
+                "-o", tuned.toString(), "--no-report", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("fovea: replaced the classifier head dense (10 classes) with a new one for 3 classes"), r.err());
+        assertTrue(r.err().contains("fovea: frozen: conv2d\n"), r.err());
+        assertTrue(r.err().contains("Adam lr 1.0E-4 (CosineDecay)"), "the fine-tuning recipe: " + r.err());
+        var before = ModelFile.load(base).model();
+        var after = ModelFile.load(tuned).model();
+        assertEquals(Shape.of(28, 28, 1), after.inputShape(), "the folder is read as the trained model takes its input");
+        assertEquals(SyntheticShapes.CLASSES, after.classNames());
+        for (var p : after.parameters()) {
+            var old = before.parameters().stream().filter(q -> q.name().equals(p.name())).findFirst().orElseThrow();
+            if (p.name().startsWith("dense/")) {
+                assertEquals(3, p.value().dim(-1), p.name());
+            } else {
+                assertArrayEquals(old.value().data(), p.value().data(), 0f, p.name() + " is frozen");
+            }
+        }
+        FoveaRun eval = FoveaRun.of("evaluate", "--model", tuned.toString(), "--data", shapes.toString(), "--json", "--no-report");
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(Json.parseObject(r.out(), "train").requireDouble("test_accuracy"),
+                Json.parseObject(eval.out(), "evaluate").requireDouble("test_accuracy"), 1e-9);
+        FoveaRun bad = FoveaRun.of("train", "--model", base.toString(), "--data", shapes.toString(), "--freeze", "nope", "--no-report");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("fovea: error: --freeze nope: not base, a layer count or a layer of model sequential"), bad.err());
+    }
 }
