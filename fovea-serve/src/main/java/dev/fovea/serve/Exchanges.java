@@ -1,7 +1,7 @@
 package dev.fovea.serve;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
