@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
@@ -15,6 +16,11 @@ public final class Add extends MergeLayer {
     @Override public String className() { return "Add"; }
 
     @Override public Map<String, Object> config() { return Map.of(); }
+
+    static Add fromConfig(JsonObject c) {
+        c.requireOnlyKeys();
+        return new Add();
+    }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
         if (in.length < 2) throw new FoveaException("layer " + name() + " (Add) needs at least two inputs, got " + in.length);

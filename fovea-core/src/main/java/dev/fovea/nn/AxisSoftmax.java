@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.AxisSoftmaxOp;
 import dev.fovea.tensor.Buffer;
@@ -38,8 +39,18 @@ public final class AxisSoftmax extends Layer {
 
     @Override public Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("axis", axes.length == 1 ? (Object) axes[0] : ConfigValues.list(axes));
+        m.put("axis", axes.length == 1 ? (Object) axes[0] : intList(axes));
         return m;
+    }
+
+    static AxisSoftmax softmaxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new AxisSoftmax(false, c.optionalIntOrIntArray("axis", new int[] {-1}, -64, 64));
+    }
+
+    static AxisSoftmax logSoftmaxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new AxisSoftmax(true, c.optionalIntOrIntArray("axis", new int[] {-1}, -64, 64));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.ops.BatchNormOp;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
@@ -56,15 +57,21 @@ public final class BatchNormalization extends Layer {
         return m;
     }
 
+    static BatchNormalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis", "momentum", "epsilon", "center", "scale");
+        return new BatchNormalization(new Config(c.optionalInt("axis", -1, -64, 64), c.optionalDouble("momentum", 0.99),
+                c.optionalDouble("epsilon", 1e-3), c.optionalBoolean("center", true), c.optionalBoolean("scale", true)));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int a = Axes.perExample(config.axis, in, "layer " + name() + " (BatchNormalization)");
         outerPerExample = Axes.product(in, 0, a);
         channels = in.dim(a);
         inner = Axes.product(in, a + 1, in.rank());
-        gamma = config.scale ? addParameter("gamma", filled(channels, 1f)) : null;
-        beta = config.center ? addParameter("beta", Tensor.zeros(channels)) : null;
-        movingMean = addParameter("moving_mean", Tensor.zeros(channels), false);
-        movingVariance = addParameter("moving_variance", filled(channels, 1f), false);
+        gamma = config.scale ? addParameter("gamma", filled(channels, 1f), Parameter.Role.OTHER) : null;
+        beta = config.center ? addParameter("beta", Tensor.zeros(channels), Parameter.Role.BIAS) : null;
+        movingMean = addParameter("moving_mean", Tensor.zeros(channels), Parameter.Role.STATE);
+        movingVariance = addParameter("moving_variance", filled(channels, 1f), Parameter.Role.STATE);
         return in;
     }
 

@@ -26,7 +26,7 @@ final class ChunkedInference {
 
     /** Layers that compute each example independently of the others at inference. */
     private static final Set<Class<? extends Layer>> PER_EXAMPLE = Set.of(
-            Conv2D.class, PaddedConv2D.class, MaxPool2D.class, AveragePooling2D.class, PaddedPooling2D.class,
+            Conv2D.class, MaxPool2D.class, AveragePooling2D.class,
             ActivationLayer.class, BatchNormalization.class, Dropout.class, Flatten.class, ZeroPadding2D.class,
             Rescaling.class, Normalization.class, RandomFlip.class, RandomTranslation.class, RandomRotation.class,
             RandomZoom.class, RandomErasing.class, LocalResponseNormalization.class, GlobalPooling2D.class);
@@ -54,7 +54,7 @@ final class ChunkedInference {
             int[] in = node.inputs();
             boolean chained = in.length == 1 && in[0] == end - 1;   // node 0 reads MODEL_INPUT = -1
             if (!chained || !PER_EXAMPLE.contains(node.layer().getClass())) break;
-            convolves |= node.layer() instanceof Conv2D || node.layer() instanceof PaddedConv2D;
+            convolves |= node.layer() instanceof ConvolutionKernel;
             widest = Math.max(widest, node.layer().outputShape().size());
             end++;
         }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.ConcatOp;
 import dev.fovea.tensor.Buffer;
@@ -34,6 +35,11 @@ public final class Concatenate extends MergeLayer {
     @Override public String className() { return "Concatenate"; }
 
     @Override public Map<String, Object> config() { return Map.of("axis", axis); }
+
+    static Concatenate fromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new Concatenate(c.optionalInt("axis", -1, -64, 64));
+    }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
         String where = "layer " + name() + " (Concatenate)";

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -26,10 +27,15 @@ public final class ConstantLayer extends Layer {
 
     @Override public String className() { return "Constant"; }
 
-    @Override public Map<String, Object> config() { return Map.of("shape", ConfigValues.list(shape.toArray())); }
+    @Override public Map<String, Object> config() { return Map.of("shape", intList(shape.toArray())); }
+
+    static ConstantLayer fromConfig(JsonObject c) {
+        c.requireOnlyKeys("shape");
+        return new ConstantLayer(Shape.of(c.requireIntArray("shape", 0, Integer.MAX_VALUE)));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
-        value = addParameter("value", Tensor.zeros(shape));
+        value = addParameter("value", Tensor.zeros(shape), Parameter.Role.OTHER);
         return shape;
     }
 

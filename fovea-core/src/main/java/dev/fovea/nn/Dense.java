@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.DenseOp;
@@ -51,6 +52,12 @@ public final class Dense extends ActivatedLayer {
         return m;
     }
 
+    static Dense fromConfig(JsonObject c) {
+        c.requireOnlyKeys("units", "activation", "use_bias");
+        return new Dense(new Config(c.requirePositiveInt("units"),
+                Activation.parse(c.optionalString("activation", "linear"), c.location()), c.optionalBoolean("use_bias", true)));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() != 1) {
             throw new FoveaException("layer " + name() + " (Dense) needs a flat input (features,), got " + in
@@ -58,10 +65,13 @@ public final class Dense extends ActivatedLayer {
         }
         Tensor k = Tensor.zeros(in.dim(0), config.units);
         Initializers.glorotUniform(k.data(), in.dim(0), config.units, rng);
-        kernel = addParameter("kernel", k);
-        bias = config.useBias ? addParameter("bias", Tensor.zeros(config.units)) : null;
+        kernel = addParameter("kernel", k, Parameter.Role.KERNEL);
+        bias = config.useBias ? addParameter("bias", Tensor.zeros(config.units), Parameter.Role.BIAS) : null;
         return Shape.of(config.units);
     }
+
+    /** Forward FLOPs per example: 2 · inputs · units. */
+    @Override public long forwardFlops() { return 2L * inputShape().dim(0) * config.units; }
 
     /** The product applies ReLU to each thread's columns while they are in cache. */
     @Override protected boolean linearAppliesActivation() { return activation() == Activation.RELU; }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.DropoutOp;
@@ -29,6 +30,11 @@ public final class Dropout extends Layer {
     @Override public boolean usesRandomness() { return rate > 0f; }
 
     @Override public Map<String, Object> config() { return Map.of("rate", (double) rate); }
+
+    static Dropout fromConfig(JsonObject c) {
+        c.requireOnlyKeys("rate");
+        return new Dropout(c.requireDouble("rate"));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }
 

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.tensor.Buffer;
@@ -71,10 +72,18 @@ public final class Elementwise extends MergeLayer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operation", operation.keras());
         if (constantShape != null) {
-            m.put("constant_shape", ConfigValues.list(constantShape.toArray()));
+            m.put("constant_shape", intList(constantShape.toArray()));
             m.put("constant_first", constantFirst);
         }
         return m;
+    }
+
+    static Elementwise fromConfig(JsonObject c) {
+        c.requireOnlyKeys("operation", "constant_shape", "constant_first");
+        Operation op = Operation.parse(c.requireString("operation"), c.location());
+        return c.has("constant_shape")
+                ? new Elementwise(op, Shape.of(c.requireIntArray("constant_shape", 0, Integer.MAX_VALUE)), c.optionalBoolean("constant_first", false))
+                : new Elementwise(op);
     }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
@@ -93,7 +102,7 @@ public final class Elementwise extends MergeLayer {
         if (constantShape != null) {
             Tensor c = Tensor.zeros(constantShape);
             if (operation == Operation.MULTIPLY || operation == Operation.DIVIDE) c.fill(1f);
-            constant = addParameter("constant", c);
+            constant = addParameter("constant", c, Parameter.Role.OTHER);
         }
         return Shape.of(outShape);
     }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
@@ -16,6 +17,11 @@ public final class Flatten extends Layer {
     @Override public String className() { return "Flatten"; }
 
     @Override public Map<String, Object> config() { return Map.of(); }
+
+    static Flatten fromConfig(JsonObject c) {
+        c.requireOnlyKeys();
+        return new Flatten();
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return Shape.of(in.size()); }
 

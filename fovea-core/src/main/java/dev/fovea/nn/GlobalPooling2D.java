@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.GlobalPool2DOp;
 import dev.fovea.tensor.Buffer;
@@ -38,6 +39,16 @@ public final class GlobalPooling2D extends Layer {
     @Override public String className() { return max ? "GlobalMaxPooling2D" : "GlobalAveragePooling2D"; }
 
     @Override public Map<String, Object> config() { return Map.of("keepdims", keepDims); }
+
+    static GlobalPooling2D averageFromConfig(JsonObject c) {
+        c.requireOnlyKeys("keepdims");
+        return new GlobalPooling2D(false, c.optionalBoolean("keepdims", false));
+    }
+
+    static GlobalPooling2D maxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("keepdims");
+        return new GlobalPooling2D(true, c.optionalBoolean("keepdims", false));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() != 3) {

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.LrnOp;
 import dev.fovea.tensor.Buffer;
@@ -45,6 +46,12 @@ public final class LocalResponseNormalization extends Layer {
         m.put("beta", (double) beta);
         m.put("bias", (double) bias);
         return m;
+    }
+
+    static LocalResponseNormalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys("size", "alpha", "beta", "bias");
+        return new LocalResponseNormalization(c.requirePositiveInt("size"), c.optionalDouble("alpha", 1e-4),
+                c.optionalDouble("beta", 0.75), c.optionalDouble("bias", 1.0));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {

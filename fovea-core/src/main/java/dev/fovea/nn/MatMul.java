@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.ops.MatMulOp;
@@ -50,10 +51,17 @@ public final class MatMul extends MergeLayer {
     @Override public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         if (constantShape != null) {
-            c.put("constant_shape", ConfigValues.list(constantShape.toArray()));
+            c.put("constant_shape", intList(constantShape.toArray()));
             c.put("constant_first", constantFirst);
         }
         return c;
+    }
+
+    static MatMul fromConfig(JsonObject c) {
+        c.requireOnlyKeys("constant_shape", "constant_first");
+        return c.has("constant_shape")
+                ? new MatMul(Shape.of(c.requireIntArray("constant_shape", 0, Integer.MAX_VALUE)), c.optionalBoolean("constant_first", false))
+                : new MatMul();
     }
 
     private int constantSlot() {
@@ -88,7 +96,7 @@ public final class MatMul extends MergeLayer {
         if (constantShape != null) {
             Tensor c = Tensor.zeros(constantShape);
             Initializers.glorotUniform(c.data(), k, constantFirst ? m : p, rng);
-            constant = addParameter("kernel", c);
+            constant = addParameter("kernel", c, Parameter.Role.KERNEL);
         }
         return Shape.of(Arrays.copyOf(out, len));
     }

@@ -177,7 +177,7 @@ public class Model {
         for (Node n : nodes) for (int in : n.inputs) if (in != MODEL_INPUT) consumers[in]++;
         for (Node n : nodes) {
             int in = n.inputs[0];
-            if (n.layer() instanceof MaxPool2D pool && in != MODEL_INPUT && consumers[in] == 1
+            if (n.layer() instanceof MaxPool2D pool && pool.canMaskRelu() && in != MODEL_INPUT && consumers[in] == 1
                     && nodes.get(in).layer() instanceof ActivatedLayer a && a.activation() == Activation.RELU) {
                 reluIntoPool.add(a);
                 poolAfterRelu.add(pool);

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.tensor.Buffer;
@@ -33,7 +34,12 @@ public final class PReLU extends Layer {
 
     @Override public String className() { return "PReLU"; }
 
-    @Override public Map<String, Object> config() { return Map.of("shared_axes", ConfigValues.list(sharedAxes)); }
+    @Override public Map<String, Object> config() { return Map.of("shared_axes", intList(sharedAxes)); }
+
+    static PReLU fromConfig(JsonObject c) {
+        c.requireOnlyKeys("shared_axes");
+        return new PReLU(c.optionalIntArray("shared_axes", new int[0], 1, 64));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int[] a = in.toArray();
@@ -44,7 +50,7 @@ public final class PReLU extends Layer {
             }
             a[s - 1] = 1;
         }
-        alpha = addParameter("alpha", Tensor.zeros(a));
+        alpha = addParameter("alpha", Tensor.zeros(a), Parameter.Role.OTHER);
         return in;
     }
 

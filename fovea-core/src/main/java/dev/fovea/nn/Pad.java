@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PadOp;
 import dev.fovea.tensor.Buffer;
@@ -54,10 +55,16 @@ public class Pad extends Layer {
 
     @Override public Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("paddings", ConfigValues.pairList(paddings));
+        m.put("paddings", pairList(paddings));
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
         m.put("constant_value", (double) value);
         return m;
+    }
+
+    static Pad fromConfig(JsonObject c) {
+        c.requireOnlyKeys("paddings", "mode", "constant_value");
+        return new Pad(c.requirePairs("paddings", -(1 << 20), 1 << 20), parseMode(c.optionalString("mode", "constant"), c.location()),
+                c.optionalDouble("constant_value", 0.0));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PermuteOp;
 import dev.fovea.tensor.Buffer;
@@ -28,7 +29,12 @@ public final class Permute extends Layer {
 
     @Override public String className() { return "Permute"; }
 
-    @Override public Map<String, Object> config() { return Map.of("dims", ConfigValues.list(dims)); }
+    @Override public Map<String, Object> config() { return Map.of("dims", intList(dims)); }
+
+    static Permute fromConfig(JsonObject c) {
+        c.requireOnlyKeys("dims");
+        return new Permute(c.requireIntArray("dims", 1, 64));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         boolean[] seen = new boolean[dims.length];

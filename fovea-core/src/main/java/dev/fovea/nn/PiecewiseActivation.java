@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PiecewiseOp;
 import dev.fovea.tensor.Buffer;
@@ -71,6 +72,22 @@ public final class PiecewiseActivation extends Layer {
             }
         }
         return m;
+    }
+
+    static PiecewiseActivation leakyReluFromConfig(JsonObject c) {
+        c.requireOnlyKeys("negative_slope");
+        return leakyRelu(c.optionalDouble("negative_slope", 0.3));
+    }
+
+    static PiecewiseActivation eluFromConfig(JsonObject c) {
+        c.requireOnlyKeys("alpha");
+        return elu(c.optionalDouble("alpha", 1.0));
+    }
+
+    /** An absent or null bound means none. */
+    static PiecewiseActivation clipFromConfig(JsonObject c) {
+        c.requireOnlyKeys("min", "max");
+        return clip(c.optionalDouble("min", Double.NEGATIVE_INFINITY), c.optionalDouble("max", Double.POSITIVE_INFINITY));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -29,7 +30,12 @@ public final class Reshape extends Layer {
 
     @Override public String className() { return "Reshape"; }
 
-    @Override public Map<String, Object> config() { return Map.of("target_shape", ConfigValues.list(target)); }
+    @Override public Map<String, Object> config() { return Map.of("target_shape", intList(target)); }
+
+    static Reshape fromConfig(JsonObject c) {
+        c.requireOnlyKeys("target_shape");
+        return new Reshape(c.requireIntArray("target_shape", -1, Integer.MAX_VALUE));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int[] out = target.clone();

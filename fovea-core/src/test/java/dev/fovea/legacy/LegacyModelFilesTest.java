@@ -76,7 +76,9 @@ class LegacyModelFilesTest {
     void integralDoublesReadAsIntegers() throws Exception {
         String json = Files.readString(fixture("preset-notes-bn.model.json"));
         String doubled = json.replaceAll("(\"(filters|units)\": )(\\d+)", "$1$3.0")
-                .replaceAll("\\[(\\d+), (\\d+)\\]", "[$1.0, $2.0]");
+                .replaceAll("\\[(\\d+), (\\d+)\\]", "[$1.0, $2.0]")
+                .replace("\"input_shape\": [28, 28, 1]", "\"input_shape\": [28.0, 28.0, 1.0]");
+        org.junit.jupiter.api.Assertions.assertTrue(doubled.contains("[28.0, 28.0, 1.0]") && doubled.contains("\"filters\": 32.0"), doubled);
         Path p = tmp.resolve("doubled.json");
         Files.writeString(p, doubled);
         assertSameOutputs(ModelFile.readArchitecture(p), "preset-notes-bn");
