@@ -1,7 +1,7 @@
 package dev.fovea.cli;
 
 import dev.fovea.json.Json;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.TrainingBenchmark;

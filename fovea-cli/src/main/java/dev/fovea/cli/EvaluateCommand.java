@@ -4,7 +4,6 @@ import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.Dataset;
 import dev.fovea.json.Json;
-import dev.fovea.optim.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +39,6 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(model + " takes input " + r.model().inputShape() + " but " + source.description()
                     + " has images " + test.imageShape());
         }
-        // The optimizer is not used by evaluate; compile only sets the loss and metrics.
-        r.model().compile(new Adam(), "sparse_categorical_crossentropy", "accuracy");
         long start = System.nanoTime();
         Map<String, Double> m = r.model().evaluate(test.images(), test.labels());
         double secs = (System.nanoTime() - start) / 1e9;

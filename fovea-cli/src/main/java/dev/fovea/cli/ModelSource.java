@@ -1,8 +1,8 @@
 package dev.fovea.cli;
 
 import dev.fovea.io.ModelFile;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
 import dev.fovea.onnx.Onnx;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;

@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
 import dev.fovea.json.Json;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.viz.Visualizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.DataSources;
 import dev.fovea.json.Json;
 import dev.fovea.io.ModelFile;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,9 @@ import dev.fovea.json.JsonArray;
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.LayerTypes;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
+import dev.fovea.model.Sequential;
 import dev.fovea.tensor.Shape;
 
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class ModelJson {
 
     private ModelJson() {}
 
-    public static String write(Model model, Map<String, Object> provenance) {
+    public static String write(Graph model, Map<String, Object> provenance) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
@@ -51,7 +52,7 @@ public final class ModelJson {
         return Json.writePretty(root);
     }
 
-    private static Map<String, Object> architecture(Model model) {
+    private static Map<String, Object> architecture(Graph model) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("class_name", model instanceof Sequential ? "Sequential" : "Model");
         a.put("name", model.name());
@@ -66,7 +67,7 @@ public final class ModelJson {
             int[] ins = n.inputs();
             if (ins.length != 1 || ins[0] != i - 1) {
                 List<String> inbound = new ArrayList<>();
-                for (int in : ins) inbound.add(in == Model.MODEL_INPUT ? INPUT : nodes.get(in).layer().name());
+                for (int in : ins) inbound.add(in == Graph.MODEL_INPUT ? INPUT : nodes.get(in).layer().name());
                 l.put("inbound", inbound);
             }
             l.put("config", n.layer().config());
@@ -77,7 +78,7 @@ public final class ModelJson {
     }
 
     /** How images become the model's input: values in [0, 1] (8-bit / 255), channels as the input shape says. */
-    private static Map<String, Object> preprocessing(Model model) {
+    private static Map<String, Object> preprocessing(Graph model) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("layout", "NHWC");
         p.put("scale", "pixel / 255 (values in [0, 1])");
@@ -125,7 +126,7 @@ public final class ModelJson {
                 inputs = new int[names.size()];
                 for (int j = 0; j < inputs.length; j++) {
                     String in = names.get(j);
-                    if (in.equals(INPUT)) inputs[j] = Model.MODEL_INPUT;
+                    if (in.equals(INPUT)) inputs[j] = Graph.MODEL_INPUT;
                     else if (index.containsKey(in)) inputs[j] = index.get(in);
                     else throw l.error("inbound", "names \"" + in + "\", which is not an earlier layer (or \"input\")");
                 }

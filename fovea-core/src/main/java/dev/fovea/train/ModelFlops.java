@@ -1,7 +1,7 @@
 package dev.fovea.train;
 
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class ModelFlops {
     private ModelFlops() {}
 
     /** Forward FLOPs per image of every layer, in node order; the model must be built. */
-    public static List<LayerFlops> perLayer(Model model) {
+    public static List<LayerFlops> perLayer(Graph model) {
         model.inputShape();   // fails clearly when not built
         List<LayerFlops> out = new ArrayList<>();
         for (Layer l : model.layers()) out.add(new LayerFlops(l.name(), l.className(), forward(l)));
@@ -45,14 +45,14 @@ public final class ModelFlops {
     }
 
     /** Forward FLOPs per image. */
-    public static long forwardPerImage(Model model) {
+    public static long forwardPerImage(Graph model) {
         long total = 0;
         for (LayerFlops f : perLayer(model)) total += f.forward();
         return total;
     }
 
     /** FLOPs per image of one training step (forward and backward; see the class comment). */
-    public static long trainingPerImage(Model model) {
+    public static long trainingPerImage(Graph model) {
         return TRAINING_MULTIPLIER * forwardPerImage(model);
     }
 

@@ -1,6 +1,6 @@
 package dev.fovea.train;
 
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ public final class Predictor {
     private Predictor() {}
 
     /** The model output for each example of x (N, ...input): a fresh tensor (N, ...output). */
-    public static Tensor predict(Model model, Tensor x) {
+    public static Tensor predict(Graph model, Tensor x) {
         int n = x.dim(0);
         Tensor result = Tensor.zeros(model.outputShape().withBatch(n));
         int outSize = model.outputShape().size();

@@ -4,7 +4,7 @@ import dev.fovea.FoveaException;
 import dev.fovea.nn.ActivatedLayer;
 import dev.fovea.nn.Activation;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.nn.Parameter;
 import dev.fovea.ops.SoftmaxCrossEntropyOp;
 import dev.fovea.optim.Optimizer;
@@ -33,7 +33,7 @@ public final class Trainer {
     public static final String SPARSE_CCE = "sparse_categorical_crossentropy";
     private static final int EVAL_BATCH = 256;
 
-    private final Model model;
+    private final Graph model;
     private final Optimizer optimizer;
     private final boolean fusedSoftmax;   // output is softmax: work from its pre-activation
     private final List<String> metrics;
@@ -44,7 +44,7 @@ public final class Trainer {
     private final Cursor cursor = new Cursor();
     private static final ForwardContext DETERMINISTIC_TRAINING = new ForwardContext(true, null);
 
-    public Trainer(Model model, Optimizer optimizer, String loss, List<String> metrics) {
+    public Trainer(Graph model, Optimizer optimizer, String loss, List<String> metrics) {
         this.model = model;
         this.optimizer = optimizer;
         boolean fromLogits = switch (loss.toLowerCase(Locale.ROOT)) {
@@ -73,7 +73,16 @@ public final class Trainer {
         this.fusedSoftmax = softmaxOut;
     }
 
-    public Model model() { return model; }
+    /**
+     * A trainer that only evaluates (no optimizer, so {@link #fit} is refused): loss sparse
+     * categorical cross-entropy, from logits unless the output layer ends in softmax; metric accuracy.
+     */
+    public static Trainer forEvaluation(Graph model) {
+        boolean softmaxOut = model.outputLayer().activation() == Activation.SOFTMAX;
+        return new Trainer(model, null, softmaxOut ? SPARSE_CCE : SPARSE_CCE + "_from_logits", List.of("accuracy"));
+    }
+
+    public Graph model() { return model; }
     public Optimizer optimizer() { return optimizer; }
 
     /** Asks fit to stop after the current step (as Keras's model.stop_training). */
@@ -101,6 +110,7 @@ public final class Trainer {
 
     /** Trains on batches drawn from data; labels are checked against the output classes batch by batch. */
     public History fit(TrainingData data, FitOptions o) {
+        if (optimizer == null) throw new IllegalStateException("this trainer only evaluates: fitting needs an optimizer (Model.compile)");
         if (!data.exampleShape().equals(model.inputShape())) {
             throw new FoveaException("training examples have shape " + data.exampleShape() + " but model " + model.name()
                     + " takes " + model.inputShape());

@@ -4,7 +4,7 @@ import dev.fovea.io.ModelFile;
 import dev.fovea.io.Safetensors;
 import dev.fovea.io.TensorFile;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

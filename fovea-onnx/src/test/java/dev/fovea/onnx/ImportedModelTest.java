@@ -10,7 +10,7 @@ import dev.fovea.nn.BatchNormalization;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.GlobalPooling2D;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.FitOptions;

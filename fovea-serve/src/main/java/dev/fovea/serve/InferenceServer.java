@@ -100,7 +100,7 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /** A model built in memory (tests, embedding); {@code vizCopy} must be a separate instance of it. */
-    public static ServedModel model(String name, dev.fovea.nn.Model model, dev.fovea.nn.Model vizCopy) {
+    public static ServedModel model(String name, dev.fovea.model.Model model, dev.fovea.model.Model vizCopy) {
         return ServedModel.of(name, model, vizCopy);
     }
 

@@ -1,7 +1,7 @@
 package dev.fovea.serve;
 
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.fovea.serve;
 import dev.fovea.FoveaException;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

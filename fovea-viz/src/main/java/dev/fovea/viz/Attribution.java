@@ -5,7 +5,7 @@ import dev.fovea.nn.ActivatedLayer;
 import dev.fovea.nn.Activation;
 import dev.fovea.nn.ConvolutionKernel;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.tensor.Tensor;
 

@@ -3,7 +3,7 @@ package dev.fovea.viz;
 import dev.fovea.nn.ConvolutionKernel;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Pooling2D;
 import dev.fovea.tensor.Tensor;
 

@@ -1,6 +1,16 @@
-package dev.fovea.nn;
+package dev.fovea.model;
 
 import dev.fovea.FoveaException;
+import dev.fovea.nn.Activation;
+import dev.fovea.nn.ActivationLayer;
+import dev.fovea.nn.BatchNormalization;
+import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.Dense;
+import dev.fovea.nn.Dropout;
+import dev.fovea.nn.Flatten;
+import dev.fovea.nn.MaxPool2D;
+import dev.fovea.nn.RandomFlip;
+import dev.fovea.nn.RandomTranslation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,13 +2,6 @@ package dev.fovea.nn;
 
 import dev.fovea.tensor.Buffer;
 import dev.fovea.FoveaException;
-import dev.fovea.optim.Optimizer;
-import dev.fovea.train.FitOptions;
-import dev.fovea.train.History;
-import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
-import dev.fovea.train.Trainer;
-import dev.fovea.train.TrainingData;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
@@ -22,12 +15,16 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A model is a directed acyclic graph of layers over one input; the output is the last node.
- * Nodes are kept in topological order (each node reads the model input or an earlier node), so
- * forward runs them in order and backward in reverse, summing gradients where one output feeds
- * several nodes. {@link Sequential} is the chain-shaped case of this same graph.
+ * A directed acyclic graph of layers over one input; the output is the last node. Nodes are kept
+ * in topological order (each node reads the graph input or an earlier node), so forward runs them
+ * in order and backward in reverse, summing gradients where one output feeds several nodes.
+ *
+ * <p>This is everything a network is without training: build, forward/backward, parameters,
+ * summary. {@code dev.fovea.model.Model} adds Keras's compile/fit/evaluate/predict on top (it lives
+ * above {@code dev.fovea.train}, so this package never depends on training), and
+ * {@code dev.fovea.model.Sequential} is the chain-shaped case.
  */
-public class Model {
+public class Graph {
     /** The model input, as an index in {@link Node#inputs}. */
     public static final int MODEL_INPUT = -1;
 
@@ -56,12 +53,11 @@ public class Model {
     private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private final List<ActivatedLayer> reluIntoPool = new ArrayList<>();   // ReLU layers whose only consumer is ...
     private final List<MaxPool2D> poolAfterRelu = new ArrayList<>();       // ... this max pool (same index)
-    private Trainer trainer;
     private ChunkedInference chunking;   // planned on first infer()
     private boolean chunkingPlanned;
     private List<Parameter> parameters;   // cached after build
 
-    public Model(String name) {
+    public Graph(String name) {
         this.name = name;
     }
 
@@ -90,7 +86,7 @@ public class Model {
     public long seed() { return seed; }
 
     /** Seed of weight initialisation (and, unless fit says otherwise, of shuffling and dropout). */
-    public Model seed(long newSeed) {
+    public Graph seed(long newSeed) {
         if (isBuilt()) throw new IllegalStateException("set the seed before build(): weights are already initialised");
         this.seed = newSeed;
         return this;
@@ -99,7 +95,7 @@ public class Model {
     public List<String> classNames() { return classNames; }
 
     /** Names of the output classes, in label order (e.g. Fashion-MNIST's "T-shirt/top", ...). */
-    public Model classNames(List<String> names) {
+    public Graph classNames(List<String> names) {
         this.classNames = List.copyOf(names);
         return this;
     }
@@ -123,10 +119,10 @@ public class Model {
 
     public Shape outputShape() { return lastNode().layer().outputShape(); }
 
-    public Model build(int... inputShape) { return build(Shape.of(inputShape)); }
+    public Graph build(int... inputShape) { return build(Shape.of(inputShape)); }
 
     /** Names unnamed layers Keras-style, creates all weights from the seed, checks every shape. */
-    public Model build(Shape shape) {
+    public Graph build(Shape shape) {
         if (nodes.isEmpty()) throw new FoveaException("model " + name + " has no layers");
         if (inputShape != null) {
             if (!inputShape.equals(shape)) {
@@ -388,48 +384,6 @@ public class Model {
     private Node lastNode() {
         if (nodes.isEmpty()) throw new IllegalStateException("model " + name + " has no layers");
         return nodes.get(nodes.size() - 1);
-    }
-
-    // ---- Keras's training API; the work is done by dev.fovea.train.Trainer ----
-
-    /** Configures training: optimizer, loss (Keras name) and metrics ("accuracy"). */
-    public Model compile(Optimizer optimizer, String loss, String... metrics) {
-        inputShape();   // fails clearly when not built
-        this.trainer = new Trainer(this, optimizer, loss, List.of(metrics));
-        return this;
-    }
-
-    public Trainer trainer() {
-        if (trainer == null) throw new IllegalStateException("model " + name + " is not compiled: call compile(optimizer, loss, metrics)");
-        return trainer;
-    }
-
-    /** Trains on x (N, ...input) with integer labels y (N). */
-    public History fit(Tensor x, int[] y, FitOptions options) {
-        return trainer().fit(x, y, options);
-    }
-
-    /** Trains on batches drawn from data: in memory or a background pipeline (fovea-data). */
-    public History fit(TrainingData data, FitOptions options) {
-        return trainer().fit(data, options);
-    }
-
-    /** Mean loss and metrics over (x, y) at inference. */
-    public Map<String, Double> evaluate(Tensor x, int[] y) {
-        return trainer().evaluate(x, y, 256);
-    }
-
-    /** Class probabilities (N, classes) of x (N, ...input); a fresh tensor. */
-    public Tensor predict(Tensor x) {
-        return Predictor.predict(this, x);
-    }
-
-    /** The k most probable classes of each example, best first, named by {@link #classNames()}. */
-    public List<List<Prediction>> predictTopK(Tensor x, int k) {
-        Tensor probs = predict(x);
-        List<List<Prediction>> all = new ArrayList<>(x.dim(0));
-        for (int i = 0; i < x.dim(0); i++) all.add(Predictor.topK(probs, i, k, classNames));
-        return all;
     }
 
     /** A Keras-style table: layer (type), output shape, parameter count, and the totals. */

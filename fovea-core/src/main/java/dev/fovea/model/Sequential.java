@@ -1,4 +1,6 @@
-package dev.fovea.nn;
+package dev.fovea.model;
+
+import dev.fovea.nn.Layer;
 
 import java.util.List;
 
@@ -27,6 +29,11 @@ public final class Sequential extends Model {
 
     public static Sequential of(List<Layer> layers) {
         return of(layers.toArray(Layer[]::new));
+    }
+
+    @Override public Sequential seed(long newSeed) {
+        super.seed(newSeed);
+        return this;
     }
 
     /** Appends a layer reading the previous one (or the model input, for the first). */
