@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 
 /** Element-wise sum of inputs of one shape, as Keras's Add (the join of a residual block). */
 public final class Add extends MergeLayer {
-    private final Buffer outBuf = new Buffer();
 
     @Override public String className() { return "Add"; }
 
@@ -31,7 +30,7 @@ public final class Add extends MergeLayer {
     }
 
     @Override public Tensor forward(Tensor[] inputs, ForwardContext ctx) {
-        Tensor out = outBuf.get(inputs[0].shape());
+        Tensor out = scratch(Buffer::new).get(inputs[0].shape());
         float[] o = out.data();
         System.arraycopy(inputs[0].data(), 0, o, 0, o.length);
         for (int k = 1; k < inputs.length; k++) {

@@ -25,7 +25,7 @@ public final class AveragePooling2D extends Pooling2D {
 
     @Override boolean isMax() { return false; }
 
-    @Override protected void pool(float[] out, float[] x, int n, int c) { AvgPool2DOp.forward(out, x, n, c, geometry); }
+    @Override protected void pool(Scratch s, float[] out, float[] x, int n, int c) { AvgPool2DOp.forward(out, x, n, c, geometry); }
 
-    @Override protected void unpool(float[] dx, float[] dy, int n, int c) { AvgPool2DOp.backward(dx, dy, n, c, geometry); }
+    @Override protected void unpool(Scratch s, float[] dx, float[] dy, int n, int c) { AvgPool2DOp.backward(dx, dy, n, c, geometry); }
 }

@@ -21,10 +21,13 @@ import java.util.SplittableRandom;
 public final class AxisSoftmax extends Layer {
     private final boolean log;
     private final int[] axes;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastOutput;
+    }
     private int outerPerExample, k, inner;
-    private Tensor lastOutput;
 
     public AxisSoftmax(boolean log, int... axes) {
         if (axes.length == 0) throw new FoveaException((log ? "LogSoftmax" : "Softmax") + ": at least one axis is needed");
@@ -69,16 +72,18 @@ public final class AxisSoftmax extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        Tensor out = outBuf.get(x.shape());
+        Scratch s = scratch(Scratch::new);
+        Tensor out = s.outBuf.get(x.shape());
         AxisSoftmaxOp.forward(out.data(), x.data(), x.dim(0) * outerPerExample, k, inner, log);
-        lastOutput = out;
+        s.lastOutput = out;
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
-        AxisSoftmaxOp.backward(dx.data(), dy.data(), lastOutput.data(), dy.dim(0) * outerPerExample, k, inner, log);
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.shape());
+        AxisSoftmaxOp.backward(dx.data(), dy.data(), s.lastOutput.data(), dy.dim(0) * outerPerExample, k, inner, log);
         return dx;
     }
 }

@@ -15,8 +15,11 @@ import java.util.SplittableRandom;
  */
 public final class ConstantLayer extends Layer {
     private final Shape shape;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+    }
     private Parameter value;
 
     public ConstantLayer(Shape shape) {
@@ -40,7 +43,7 @@ public final class ConstantLayer extends Layer {
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
-        Tensor out = outBuf.get(x.dim(0), shape);
+        Tensor out = scratch(Scratch::new).outBuf.get(x.dim(0), shape);
         int per = shape.size();
         for (int b = 0; b < x.dim(0); b++) System.arraycopy(value.value().data(), 0, out.data(), b * per, per);
         return out;
@@ -54,7 +57,7 @@ public final class ConstantLayer extends Layer {
             for (int i = 0; i < per; i++) g[i] += dy.data()[b * per + i];
         }
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
+        Tensor dx = scratch(Scratch::new).dxBuf.get(dy.dim(0), inputShape());
         dx.fill(0f);
         return dx;
     }

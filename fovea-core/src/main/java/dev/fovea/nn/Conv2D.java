@@ -57,14 +57,18 @@ public final class Conv2D extends ActivatedLayer implements ConvolutionKernel {
     }
 
     private final Config config;
-    private final Conv2DOp plainOp = new Conv2DOp();
-    private final GroupedConv2DOp groupedOp = new GroupedConv2DOp();
-    private final Buffer dxBuf = new Buffer();
     private Parameter kernel;
     private Parameter bias;
     private Window2D window;
     private WindowGeometry plain;   // non-null when Conv2DOp runs this layer
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}): the ops with their scratch, dx, and the input backward reads. */
+    private static final class Scratch {
+        final Conv2DOp plainOp = new Conv2DOp();
+        final GroupedConv2DOp groupedOp = new GroupedConv2DOp();
+        final Buffer dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     public Conv2D(Config config) {
         super(config.activation());
@@ -154,27 +158,30 @@ public final class Conv2D extends ActivatedLayer implements ConvolutionKernel {
     @Override protected boolean linearAppliesActivation() { return plain != null && activation() == Activation.RELU; }
 
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
-        lastInput = x;
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
         float[] b = bias == null ? null : bias.value().data();
         int c = inputShape().dim(2);
         if (plain != null) {
-            plainOp.forward(z.data(), x.data(), kernel.value().data(), b, linearAppliesActivation(), x.dim(0), c, config.filters, plain);
+            s.plainOp.forward(z.data(), x.data(), kernel.value().data(), b, linearAppliesActivation(), x.dim(0), c, config.filters, plain);
         } else {
-            groupedOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, config.groups, window);
+            s.groupedOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, config.groups, window);
         }
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
-        Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        Scratch s = scratch(Scratch::new);
+        Tensor lastInput = s.lastInput;
+        Tensor dx = needInputGrad ? s.dxBuf.get(lastInput.shape()) : null;
         float[] dxd = dx == null ? null : dx.data();
         int c = inputShape().dim(2);
         if (plain != null) {
             // A lazily cleared gradient is overwritten outright (see Parameter.takeGradForOverwrite).
             boolean setKernel = kernel.takeGradForOverwrite(), setBias = bias != null && bias.takeGradForOverwrite();
-            plainOp.backward(dxd, kernel.grad().data(), bias == null ? null : bias.grad().data(), dz.data(), kernel.value().data(),
+            s.plainOp.backward(dxd, kernel.grad().data(), bias == null ? null : bias.grad().data(), dz.data(), kernel.value().data(),
                     lastInput.dim(0), c, config.filters, plain, setKernel, setBias);
         } else {
-            groupedOp.backward(dxd, kernel.grad().data(), bias == null ? null : bias.grad().data(), dz.data(), kernel.value().data(),
+            s.groupedOp.backward(dxd, kernel.grad().data(), bias == null ? null : bias.grad().data(), dz.data(), kernel.value().data(),
                     lastInput.dim(0), c, config.filters, config.groups, window);
         }
         return dx;

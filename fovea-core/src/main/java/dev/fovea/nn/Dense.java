@@ -21,11 +21,15 @@ public final class Dense extends ActivatedLayer {
     }
 
     private final Config config;
-    private final DenseOp op = new DenseOp();
-    private final Buffer dxBuf = new Buffer();
     private Parameter kernel;
     private Parameter bias;
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}): the op with its scratch, dx, and the input backward reads. */
+    private static final class Scratch {
+        final DenseOp op = new DenseOp();
+        final Buffer dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     public Dense(Config config) {
         super(config.activation());
@@ -77,16 +81,19 @@ public final class Dense extends ActivatedLayer {
     @Override protected boolean linearAppliesActivation() { return activation() == Activation.RELU; }
 
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
-        lastInput = x;
-        op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        s.op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
                 linearAppliesActivation(), x.dim(0), inputShape().dim(0), config.units);
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
-        Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        Scratch s = scratch(Scratch::new);
+        Tensor lastInput = s.lastInput;
+        Tensor dx = needInputGrad ? s.dxBuf.get(lastInput.shape()) : null;
         // A lazily cleared gradient is overwritten outright (see Parameter.takeGradForOverwrite).
         boolean setKernel = kernel.takeGradForOverwrite(), setBias = bias != null && bias.takeGradForOverwrite();
-        op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
+        s.op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
                 dz.data(), lastInput.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(0), config.units,
                 setKernel, setBias);
         return dx;

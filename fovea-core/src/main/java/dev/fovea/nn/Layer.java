@@ -16,8 +16,12 @@ import java.util.SplittableRandom;
  * {@code dev.fovea.ops}. Shapes handed to {@link #build} exclude the batch axis; tensors handed
  * to forward and backward include it, e.g. (N, H, W, C).
  *
- * <p>Tensors returned by forward and backward are the layer's own buffers, valid until its next
- * call; callers copy what they keep.
+ * <p>A built layer is read-only during forward and backward except for parameter gradients:
+ * everything a call writes (output and gradient buffers, what forward keeps for backward, op
+ * scratch) lives in the calling thread's {@link Workspace}, fetched with {@link #scratch}. So one
+ * layer can serve inference on many threads at once. Tensors returned by forward and backward
+ * are buffers of the calling thread's workspace, valid until that thread's next call of this
+ * layer; callers copy what they keep.
  */
 public abstract class Layer {
     private String name;
@@ -142,6 +146,15 @@ public abstract class Layer {
 
     /** The activation applied last by this layer (LINEAR when none). */
     public Activation activation() { return Activation.LINEAR; }
+
+    /**
+     * This layer's per-call state in the calling thread's workspace, made by {@code make} on the
+     * thread's first call (pass a constructor reference such as {@code Scratch::new}: it allocates
+     * nothing per call). The state must not refer to the layer.
+     */
+    protected final <S> S scratch(java.util.function.Supplier<S> make) {
+        return Workspace.current().state(this, make);
+    }
 
     protected final void checkInput(Tensor x) {
         Shape expected = inputShape();

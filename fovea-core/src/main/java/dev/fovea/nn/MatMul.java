@@ -23,15 +23,17 @@ import java.util.SplittableRandom;
 public final class MatMul extends MergeLayer {
     private final Shape constantShape;   // null: two inputs
     private final boolean constantFirst;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer daBuf = new Buffer();
-    private final Buffer dbBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), daBuf = new Buffer(), dbBuf = new Buffer();
+        MatMulOp op;
+        int opBatch = -1;
+        Tensor lastA, lastB;
+    }
     private Parameter constant;
     private int[] leadA, leadB, lead;   // per example: leading (batch) axes of a, b and the result, aligned
     private int m, k, p;
-    private MatMulOp op;
-    private int opBatch = -1;
-    private Tensor lastA, lastB;
 
     public MatMul() {
         this(null, false);
@@ -108,13 +110,13 @@ public final class MatMul extends MergeLayer {
         return o;
     }
 
-    private MatMulOp op(int n) {
-        if (n != opBatch) {
+    private MatMulOp op(Scratch s, int n) {
+        if (n != s.opBatch) {
             int slot = constantSlot();
-            op = new MatMulOp(withBatch(leadA, slot == 0 ? 1 : n), withBatch(leadB, slot == 1 ? 1 : n), withBatch(lead, n), m, k, p);
-            opBatch = n;
+            s.op = new MatMulOp(withBatch(leadA, slot == 0 ? 1 : n), withBatch(leadB, slot == 1 ? 1 : n), withBatch(lead, n), m, k, p);
+            s.opBatch = n;
         }
-        return op;
+        return s.op;
     }
 
     private static int[] withBatch(int[] d, int n) {
@@ -133,23 +135,26 @@ public final class MatMul extends MergeLayer {
             }
         }
         int slot = constantSlot();
-        lastA = slot == 0 ? constant.value() : inputs[0];
-        lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
-        Tensor out = outBuf.get(n, outputShape());
-        op(n).forward(out.data(), lastA.data(), lastB.data());
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA = slot == 0 ? constant.value() : inputs[0];
+        Tensor lastB = s.lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
+        Tensor out = s.outBuf.get(n, outputShape());
+        op(s, n).forward(out.data(), lastA.data(), lastB.data());
         return out;
     }
 
     @Override public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
         int slot = constantSlot();
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA, lastB = s.lastB;
         Tensor ta = null, tb = null;
         float[] dA = null, dB = null;
         if (slot == 0) dA = constant.grad().data();
-        else if (needInputGrad[0]) { ta = daBuf.get(lastA.shape()); ta.fill(0f); dA = ta.data(); }
+        else if (needInputGrad[0]) { ta = s.daBuf.get(lastA.shape()); ta.fill(0f); dA = ta.data(); }
         int bInput = slot == 0 ? 0 : 1;
         if (slot == 1) dB = constant.grad().data();
-        else if (needInputGrad[bInput]) { tb = dbBuf.get(lastB.shape()); tb.fill(0f); dB = tb.data(); }
-        op(dy.dim(0)).backward(dA, dB, dy.data(), lastA.data(), lastB.data());
+        else if (needInputGrad[bInput]) { tb = s.dbBuf.get(lastB.shape()); tb.fill(0f); dB = tb.data(); }
+        op(s, dy.dim(0)).backward(dA, dB, dy.data(), lastA.data(), lastB.data());
         switch (slot) {
             case 0 -> dInputs[0] = tb;
             case 1 -> dInputs[0] = ta;

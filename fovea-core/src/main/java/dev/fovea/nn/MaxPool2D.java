@@ -1,11 +1,9 @@
 package dev.fovea.nn;
 
 import dev.fovea.json.JsonObject;
-import dev.fovea.ops.MaxPool2DOp;
 
 /** Max pooling, as Keras's MaxPool2D / MaxPooling2D: keeps the strongest response in each window. */
 public final class MaxPool2D extends Pooling2D {
-    private final MaxPool2DOp op = new MaxPool2DOp();
     private boolean reluMask;   // set by Model: the input is a ReLU output whose own backward is skipped
 
     public MaxPool2D(Config config) { super(config, true); }
@@ -30,9 +28,9 @@ public final class MaxPool2D extends Pooling2D {
 
     @Override boolean isMax() { return true; }
 
-    @Override protected void pool(float[] out, float[] x, int n, int c) { op.forward(out, x, n, c, geometry); }
+    @Override protected void pool(Scratch s, float[] out, float[] x, int n, int c) { s.maxOp.forward(out, x, n, c, geometry); }
 
-    @Override protected void unpool(float[] dx, float[] dy, int n, int c) { op.backward(dx, dy, n, c, geometry, reluMask); }
+    @Override protected void unpool(Scratch s, float[] dx, float[] dy, int n, int c) { s.maxOp.backward(dx, dy, n, c, geometry, reluMask); }
 
     /** Whether backward can apply the producing layer's ReLU gradient mask (the fast op can). */
     boolean canMaskRelu() { return isFast(); }

@@ -18,9 +18,12 @@ import java.util.SplittableRandom;
 public final class PiecewiseActivation extends Layer {
     private final PiecewiseOp.Kind kind;
     private final float a, b;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     private PiecewiseActivation(PiecewiseOp.Kind kind, float a, float b) {
         this.kind = kind;
@@ -94,16 +97,18 @@ public final class PiecewiseActivation extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
         PiecewiseOp.forward(kind, out.data(), x.data(), x.size(), a, b);
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
-        PiecewiseOp.backward(kind, dx.data(), dy.data(), lastInput.data(), dy.size(), a, b);
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.shape());
+        PiecewiseOp.backward(kind, dx.data(), dy.data(), s.lastInput.data(), dy.size(), a, b);
         return dx;
     }
 }

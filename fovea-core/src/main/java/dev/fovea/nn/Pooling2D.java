@@ -47,12 +47,16 @@ public abstract sealed class Pooling2D extends Layer permits MaxPool2D, AverageP
     }
 
     protected final Config config;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private WindowPool2DOp generalOp;   // null when the fast op runs this layer
     private Window2D window;
     protected WindowGeometry geometry;   // the fast op's geometry; null when the general op runs
-    private Shape lastInputShape;
+
+    /** Per-call state (see {@link Workspace}): buffers, the op instances (their argmax arrays), the input shape. */
+    protected static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        WindowPool2DOp generalOp;                                        // made on first use when the general op runs
+        final dev.fovea.ops.MaxPool2DOp maxOp = new dev.fovea.ops.MaxPool2DOp();
+        Shape lastInputShape;
+    }
 
     protected Pooling2D(Config config, boolean max) {
         if (max && config.countIncludePad()) throw new FoveaException("pooling: count_include_pad applies to average pooling only");
@@ -95,33 +99,39 @@ public abstract sealed class Pooling2D extends Layer permits MaxPool2D, AverageP
                 config.dilationH, config.dilationW, config.ceilMode, where);
         boolean fast = config.padding.isKeras() && config.dilationH == 1 && config.dilationW == 1 && !config.ceilMode && !config.countIncludePad;
         geometry = fast ? window.toWindowGeometry() : null;
-        generalOp = fast ? null : new WindowPool2DOp(isMax(), config.countIncludePad);
         return Shape.of(window.outH(), window.outW(), in.dim(2));
     }
 
     @Override public final Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInputShape = x.shape();
-        Tensor out = outBuf.get(x.dim(0), outputShape());
-        if (generalOp != null) generalOp.forward(out.data(), x.data(), x.dim(0), x.dim(3), window);
-        else pool(out.data(), x.data(), x.dim(0), x.dim(3));
+        Scratch s = scratch(Scratch::new);
+        s.lastInputShape = x.shape();
+        Tensor out = s.outBuf.get(x.dim(0), outputShape());
+        if (geometry == null) generalOp(s).forward(out.data(), x.data(), x.dim(0), x.dim(3), window);
+        else pool(s, out.data(), x.data(), x.dim(0), x.dim(3));
         return out;
     }
 
     @Override public final Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(lastInputShape);
-        if (generalOp != null) generalOp.backward(dx.data(), dy.data(), dy.dim(0), dy.dim(3), window);
-        else unpool(dx.data(), dy.data(), dy.dim(0), dy.dim(3));
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(s.lastInputShape);
+        if (geometry == null) generalOp(s).backward(dx.data(), dy.data(), dy.dim(0), dy.dim(3), window);
+        else unpool(s, dx.data(), dy.data(), dy.dim(0), dy.dim(3));
         return dx;
+    }
+
+    private WindowPool2DOp generalOp(Scratch s) {
+        if (s.generalOp == null) s.generalOp = new WindowPool2DOp(isMax(), config.countIncludePad);
+        return s.generalOp;
     }
 
     /** Whether the fast op runs this layer (Keras-style window). */
     boolean isFast() { return geometry != null; }
 
     /** out (N, OH, OW, C) from x (N, H, W, C) on the fast op. */
-    protected abstract void pool(float[] out, float[] x, int n, int c);
+    protected abstract void pool(Scratch s, float[] out, float[] x, int n, int c);
 
     /** dx (N, H, W, C) from dy (N, OH, OW, C), overwriting dx, on the fast op. */
-    protected abstract void unpool(float[] dx, float[] dy, int n, int c);
+    protected abstract void unpool(Scratch s, float[] dx, float[] dy, int n, int c);
 }

@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
  */
 public final class Reshape extends Layer {
     private final int[] target;
-    private Shape lastInputShape;
 
     public Reshape(int... targetShape) {
         int unknown = 0;
@@ -60,11 +59,10 @@ public final class Reshape extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInputShape = x.shape();
         return x.reshape(outputShape().withBatch(x.dim(0)));
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
-        return needInputGrad ? dy.reshape(lastInputShape) : null;
+        return needInputGrad ? dy.reshape(inputShape().withBatch(dy.dim(0))) : null;
     }
 }
