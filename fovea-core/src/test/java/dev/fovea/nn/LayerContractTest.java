@@ -105,6 +105,7 @@ class LayerContractTest {
         sample("Concatenate", Concatenate::new, new Shape[] {img, img}, u, s(5, 6, 8));
         sample("Pad", () -> new Pad(new int[][] {{1, 0}, {0, 2}, {0, 0}}, PadOp.Mode.REFLECT, 0), img, u, s(6, 8, 4));
         sample("ZeroPadding2D", () -> new ZeroPadding2D(new int[][] {{1, 0}, {2, 1}}), img, u, s(6, 9, 4));
+        sample("Cropping2D", () -> new Cropping2D(new int[][] {{1, 2}, {0, 3}}), img, u, s(2, 3, 4));
         sample("Permute", () -> new Permute(2, 1, 3), img, u, s(6, 5, 4));
         sample("Reshape", () -> new Reshape(30, 4), img, u, s(30, 4));
         sample("Constant", () -> new ConstantLayer(s(3, 2)), s(5), u, s(3, 2), p("value", OTHER, 6));
