@@ -8,9 +8,18 @@ final class LocalSpark {
 
     private LocalSpark() {}
 
-    static synchronized SparkSession get() {
+    static SparkSession get() {
+        return get("local[4]");
+    }
+
+    /** A session on {@code master}; one on another master is stopped first. */
+    static synchronized SparkSession get(String master) {
+        if (session != null && !session.sparkContext().master().equals(master)) {
+            session.stop();
+            session = null;
+        }
         if (session == null) {
-            session = SparkSession.builder().master("local[4]").appName("fovea-spark-tests")
+            session = SparkSession.builder().master(master).appName("fovea-spark-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
