@@ -5,7 +5,7 @@ import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.Dataset;
 import dev.fovea.data.Streams;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.train.ClassifierOutput;
 import dev.fovea.train.InMemoryData;
 import picocli.CommandLine.Command;

@@ -26,9 +26,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "[NAME=]FILE.fovea", description = "A trained model to serve (repeatable; the same as a MODEL argument).")
     List<String> modelOptions = new ArrayList<>();
 
-    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Trained .fovea files, each served under its file name without"
-            + " extension, or NAME=FILE.fovea to choose the name. Images sent to a model are converted to its input"
-            + " (size, colour mode, its normalisation).")
+    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Trained .fovea files (or Keras .h5/.keras models), each served under"
+            + " its file name without extension, or NAME=FILE.fovea to choose the name. Images sent to a model are converted"
+            + " to its input (size, colour mode, its normalisation).")
     List<String> modelSpecs = new ArrayList<>();
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
@@ -95,7 +95,10 @@ final class ServeCommand implements Callable<Integer> {
             int eq = spec.indexOf('=');
             String name = eq > 0 ? spec.substring(0, eq) : VisualizeCommand.stem(Path.of(spec));
             Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-            if (!file.toString().endsWith(".fovea")) throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train)");
+            if (KerasCommand.isKerasFile(file.toString())) file = KerasCommand.importedForServing(file);
+            if (!file.toString().endsWith(".fovea")) {
+                throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train) or Keras .h5/.keras models");
+            }
             if (files.put(name, file) != null) throw new CliException("two models would be named \"" + name + "\"; name them with NAME=FILE.fovea");
         }
         var err = common.err();

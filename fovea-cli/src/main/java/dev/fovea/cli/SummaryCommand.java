@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.tensor.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

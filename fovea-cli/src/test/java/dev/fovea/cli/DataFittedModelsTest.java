@@ -1,7 +1,7 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Normalization;
 import dev.fovea.model.Presets;

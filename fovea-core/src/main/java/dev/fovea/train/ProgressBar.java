@@ -103,7 +103,7 @@ public final class ProgressBar implements Callback {
         double secs = (now - epochStart) / 1e9;
         StringBuilder sb = new StringBuilder();
         if (!live) sb.append(prefix(epoch));
-        sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %.0f img/s", examples, examples, secs, examples / secs));
+        sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %s img/s", examples, examples, secs, rate(examples / secs)));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         if (live) out.println("\r" + wrap(withBar(examples, sb.toString())).replaceFirst("\n|$", "\u001b[K$0"));
         else out.println(sb);
@@ -119,7 +119,7 @@ public final class ProgressBar implements Callback {
         double rate = seen / secs;
         long eta = Math.round((examples - seen) / Math.max(rate, 1e-9));
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d/%d %.0f img/s", seen, examples, rate));
+        sb.append(String.format(Locale.ROOT, "%d/%d %s img/s", seen, examples, rate(rate)));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         sb.append(String.format(Locale.ROOT, " ETA %d:%02d", eta / 60, eta % 60));
         return sb.toString();
@@ -154,5 +154,10 @@ public final class ProgressBar implements Callback {
         int filled = (int) ((long) width * seen / Math.max(1, examples));
         return "[" + "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? (filled == width ? "=" : ">") : "")
                 + ".".repeat(width - filled) + "]";
+    }
+
+    /** Whole images per second, with a decimal below 10 (a large model runs at "0.5 img/s", not "0"). */
+    private static String rate(double imagesPerSecond) {
+        return String.format(Locale.ROOT, imagesPerSecond < 10 ? "%.1f" : "%.0f", imagesPerSecond);
     }
 }
