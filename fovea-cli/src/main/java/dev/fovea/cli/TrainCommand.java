@@ -73,6 +73,12 @@ final class TrainCommand implements Callable<Integer> {
      * the first steps of a fresh head do not wreck the pretrained weights with large updates.
      */
     static final Presets.Recipe FINE_TUNING = new Presets.Recipe(OptimizerKind.ADAM, 1e-4, 5, 32, ScheduleKind.COSINE, 0, 0, 1);
+    /**
+     * With layers frozen (--freeze) only the rest learns, on top of fixed features: the usual Adam
+     * rate, as Keras's transfer-learning guide trains a new head, after the same warm-up. (Measured:
+     * at 1e-4 a new head over a frozen base stayed near chance in 30 steps.)
+     */
+    static final Presets.Recipe FROZEN_FINE_TUNING = new Presets.Recipe(OptimizerKind.ADAM, 1e-3, 5, 32, ScheduleKind.COSINE, 0, 0, 1);
 
     @Option(names = "--normalize", paramLabel = "STATS",
             description = "Standardise the input per channel with a Normalization layer in front of the model (saved in it, so every command applies it): "
@@ -149,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
         }
         Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe()
-                : trained != null ? FINE_TUNING : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
+                : trained != null ? (freeze != null ? FROZEN_FINE_TUNING : FINE_TUNING) : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
         int e = epochs != null ? epochs : recipe.epochs();
         int b = batchSize != null ? batchSize : recipe.batchSize();
 

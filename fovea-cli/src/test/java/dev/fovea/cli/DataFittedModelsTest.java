@@ -136,7 +136,7 @@ class DataFittedModelsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("fovea: replaced the classifier head dense (10 classes) with a new one for 3 classes"), r.err());
         assertTrue(r.err().contains("fovea: frozen: conv2d\n"), r.err());
-        assertTrue(r.err().contains("Adam lr 1.0E-4 (CosineDecay)"), "the fine-tuning recipe: " + r.err());
+        assertTrue(r.err().contains("Adam lr 0.001 (CosineDecay)"), "the fine-tuning recipe with a frozen base: " + r.err());
         var before = ModelFile.load(base).model();
         var after = ModelFile.load(tuned).model();
         assertEquals(Shape.of(28, 28, 1), after.inputShape(), "the folder is read as the trained model takes its input");
