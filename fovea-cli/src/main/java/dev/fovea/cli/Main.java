@@ -10,14 +10,14 @@ import java.io.PrintWriter;
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Convolutional neural networks on the JVM: define, train, evaluate and predict.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class,
+                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class, KerasCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx, keras)");
     }
 
     public static void main(String[] args) {
@@ -37,8 +37,8 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.expandedArgs().contains("--verbose");
             if (verbose) ex.printStackTrace(err);
-            String message = ex instanceof FoveaException || ex instanceof CliException
-                    ? ex.getMessage()
+            String message = ex instanceof FoveaException ? FlagTerms.translate(ex.getMessage())
+                    : ex instanceof CliException ? ex.getMessage()
                     : ex.getClass().getSimpleName() + ": " + ex.getMessage() + (verbose ? "" : " (run with --verbose for details)");
             err.println("fovea: error: " + message);
             err.flush();

@@ -71,6 +71,44 @@ class CliTest {
         assertTrue(text.out().contains("28x28 grayscale"), text.out());
     }
 
+    /**
+     * The tiny model with its last softmax removed (same weights) ends in logits: predict and
+     * evaluate must give the softmax model's probabilities and accuracy, and say that they applied
+     * the softmax.
+     */
+    @Test
+    void aModelEndingInLogitsIsShownAsProbabilitiesAndSaysSo() throws Exception {
+        dev.fovea.model.Model softmaxModel = ModelFile.load(trained).model();
+        dev.fovea.model.Model logits = dev.fovea.model.Sequential.of(new dev.fovea.nn.Conv2D(8, 3, "relu"),
+                new dev.fovea.nn.MaxPool2D(2, 2), new dev.fovea.nn.Flatten(), new dev.fovea.nn.Dense(10))
+                .classNames(softmaxModel.classNames()).build(softmaxModel.inputShape());
+        for (int i = 0; i < logits.parameters().size(); i++) {
+            float[] from = softmaxModel.parameters().get(i).value().data();
+            System.arraycopy(from, 0, logits.parameters().get(i).value().data(), 0, from.length);
+        }
+        Path file = dir.resolve("tiny-logits.fovea");
+        ModelFile.save(file, logits, java.util.Map.of());
+
+        JsonObject a = Json.parseObject(fovea("predict", "--model", trained.toString(), "--json", pullover.toString()).out(), "softmax");
+        FoveaRun r = fovea("predict", "--model", file.toString(), "--json", pullover.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject b = Json.parseObject(r.out(), "logits");
+        assertFalse(a.requireBoolean("softmax_applied"));
+        assertTrue(b.requireBoolean("softmax_applied"));
+        assertTrue(b.requireString("output").startsWith("logits (output layer dense"), b.requireString("output"));
+        var pa = a.requireArray("predictions").object(0).requireArray("probabilities");
+        var pb = b.requireArray("predictions").object(0).requireArray("probabilities");
+        for (int i = 0; i < 10; i++) assertEquals(pa.doubleAt(i), pb.doubleAt(i), 1e-5, "class " + i);
+        FoveaRun text = fovea("predict", "--model", file.toString(), pullover.toString());
+        assertTrue(text.out().contains("softmax applied to give probabilities"), text.out());
+
+        FoveaRun ea = fovea("evaluate", "--model", trained.toString(), "--json", "--no-report");
+        FoveaRun eb = fovea("evaluate", "--model", file.toString(), "--json", "--no-report");
+        assertEquals(0, eb.code(), eb.err());
+        assertEquals(Json.parseObject(ea.out(), "ea").requireDouble("test_accuracy"), Json.parseObject(eb.out(), "eb").requireDouble("test_accuracy"));
+        assertEquals(Json.parseObject(ea.out(), "ea").requireDouble("test_loss"), Json.parseObject(eb.out(), "eb").requireDouble("test_loss"), 1e-4);
+    }
+
     @Test
     void evaluateReportsTestAccuracy() {
         FoveaRun r = fovea("evaluate", "--model", trained.toString(), "--json");
@@ -128,6 +166,7 @@ class CliTest {
         FoveaRun plain = fovea("train", "--resume", trained.toString(), "--epochs", "2");
         assertEquals(1, plain.code());
         assertTrue(plain.err().contains("not a checkpoint"), plain.err());
+        assertTrue(plain.err().contains("read a model file with --model"), "library API names become flags: " + plain.err());
     }
 
     @Test
@@ -162,6 +201,7 @@ class CliTest {
         FoveaRun strict = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--strict", "--no-report");
         assertEquals(1, strict.code());
         assertTrue(strict.err().contains("notes.txt"), strict.err());
+        assertTrue(strict.err().contains("(refused under --strict;"), "library API names become flags: " + strict.err());
     }
 
     @Test

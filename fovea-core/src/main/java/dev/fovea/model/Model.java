@@ -4,6 +4,7 @@ import dev.fovea.nn.Graph;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
+import dev.fovea.train.ClassifierOutput;
 import dev.fovea.train.FitOptions;
 import dev.fovea.train.History;
 import dev.fovea.train.Prediction;
@@ -77,23 +78,39 @@ public class Model extends Graph {
     /**
      * Mean loss and metrics over (x, y) at inference. A compiled model uses its compiled loss and
      * metrics; an uncompiled one (e.g. just loaded) needs no optimizer: sparse categorical
-     * cross-entropy (from logits unless the output ends in softmax) and accuracy.
+     * cross-entropy (from logits unless {@link #output()} is probabilities) and accuracy.
      */
     public Map<String, Double> evaluate(Tensor x, int[] y) {
         Trainer t = trainer != null ? trainer : Trainer.forEvaluation(this);
         return t.evaluate(x, y, 256);
     }
 
-    /** Class probabilities (N, classes) of x (N, ...input); a fresh tensor. */
+    /**
+     * What this model's output is (probabilities, log-probabilities or logits) and the names of its
+     * classes; the model must be built.
+     */
+    public ClassifierOutput output() {
+        return ClassifierOutput.of(this);
+    }
+
+    /**
+     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A classifier that ends
+     * in logits (or log-softmax) gets a softmax applied, as {@link #output()} describes. A model
+     * whose output is not one vector per example (not a classifier) returns its raw outputs, as
+     * {@link Predictor#predict} does for any model.
+     */
     public Tensor predict(Tensor x) {
-        return Predictor.predict(this, x);
+        Tensor out = Predictor.predict(this, x);
+        if (outputShape().rank() == 1) output().toProbabilities(out.data(), out.dim(0));
+        return out;
     }
 
     /** The k most probable classes of each example, best first, named by {@link #classNames()}. */
     public List<List<Prediction>> predictTopK(Tensor x, int k) {
+        ClassifierOutput output = output();
         Tensor probs = predict(x);
         List<List<Prediction>> all = new ArrayList<>(x.dim(0));
-        for (int i = 0; i < x.dim(0); i++) all.add(Predictor.topK(probs, i, k, classNames()));
+        for (int i = 0; i < x.dim(0); i++) all.add(output.topK(probs, i, k));
         return all;
     }
 }

@@ -2,7 +2,6 @@ package dev.fovea.train;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.ActivatedLayer;
-import dev.fovea.nn.Activation;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Graph;
 import dev.fovea.nn.Parameter;
@@ -60,7 +59,7 @@ public final class Trainer {
         if (model.outputShape().rank() != 1) {
             throw new FoveaException("classification needs a model output (classes,), got " + model.outputShape());
         }
-        boolean softmaxOut = model.outputLayer().activation() == Activation.SOFTMAX;
+        boolean softmaxOut = !ClassifierOutput.of(model).appliesSoftmax();
         if (!fromLogits && !softmaxOut) {
             throw new FoveaException("loss " + SPARSE_CCE + " expects probabilities, but output layer "
                     + model.outputLayer().name() + " does not end in softmax; add activation \"softmax\" or use "
@@ -70,16 +69,23 @@ public final class Trainer {
             throw new FoveaException("output layer " + model.outputLayer().name() + " ends in softmax, so its outputs are "
                     + "probabilities, not logits: use loss " + SPARSE_CCE);
         }
+        if (softmaxOut && !(model.outputLayer() instanceof ActivatedLayer)) {
+            // The loss is computed from the softmax's input (fused), which only activation layers keep.
+            throw new FoveaException("output layer " + model.outputLayer().name() + " (" + model.outputLayer().className()
+                    + ") gives probabilities the loss cannot work back from; end the model in activation \"softmax\" "
+                    + "(e.g. Dense(classes, \"softmax\") or ActivationLayer(\"softmax\"))");
+        }
         this.fusedSoftmax = softmaxOut;
     }
 
     /**
      * A trainer that only evaluates (no optimizer, so {@link #fit} is refused): loss sparse
-     * categorical cross-entropy, from logits unless the output layer ends in softmax; metric accuracy.
+     * categorical cross-entropy, from logits unless {@link ClassifierOutput} finds probabilities;
+     * metric accuracy.
      */
     public static Trainer forEvaluation(Graph model) {
-        boolean softmaxOut = model.outputLayer().activation() == Activation.SOFTMAX;
-        return new Trainer(model, null, softmaxOut ? SPARSE_CCE : SPARSE_CCE + "_from_logits", List.of("accuracy"));
+        boolean fromLogits = ClassifierOutput.of(model).appliesSoftmax();
+        return new Trainer(model, null, fromLogits ? SPARSE_CCE + "_from_logits" : SPARSE_CCE, List.of("accuracy"));
     }
 
     public Graph model() { return model; }

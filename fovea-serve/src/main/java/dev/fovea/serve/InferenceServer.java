@@ -2,7 +2,6 @@ package dev.fovea.serve;
 
 import dev.fovea.FoveaException;
 import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
 import dev.fovea.tensor.Tensor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -129,7 +128,7 @@ public final class InferenceServer implements AutoCloseable {
             close();
             Throwable cause = e instanceof IOException && e.getCause() instanceof BindException be ? be : e;
             if (cause instanceof BindException || e instanceof BindException) {
-                throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + cause.getMessage() + "); pick another --port or --host");
+                throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + cause.getMessage() + "); pick another ServerConfig.port or ServerConfig.host");
             }
             throw new FoveaException("cannot start the HTTP server on " + config.host() + ":" + config.port() + ": " + e);
         }
@@ -276,6 +275,7 @@ public final class InferenceServer implements AutoCloseable {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", m.name);
             out.put("input", in.description());
+            out.put("output", m.output.description());
             out.put("predictions", predictions);
             if (visualize) {
                 int cls = Route.classIndex(query, m, top[0]);
@@ -321,7 +321,7 @@ public final class InferenceServer implements AutoCloseable {
         float[] p = res.probabilities();
         Tensor probs = Tensor.of(p, 1, p.length);
         List<Object> topK = new ArrayList<>();
-        for (Prediction pr : Predictor.topK(probs, 0, k, m.labels())) {
+        for (Prediction pr : m.output.topK(probs, 0, k)) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("label", pr.label());
             e.put("index", pr.classIndex());
