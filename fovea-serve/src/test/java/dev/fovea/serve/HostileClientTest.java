@@ -2,7 +2,6 @@ package dev.fovea.serve;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -193,13 +192,5 @@ class HostileClientTest {
         long n = 0;
         while (m.find()) if (Arrays.asList(m.group(1).split(",")).contains("reason=\"" + reason + "\"")) n += Long.parseLong(m.group(2));
         return n;
-    }
-
-    static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing a test socket
-        }
     }
 }
