@@ -33,7 +33,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
-        var r = ModelSource.trained(model);
+        var r = ModelSource.forInference(model);
         DataSource source = DataSources.resolve(data);
         Dataset test = source.load().test();
         if (!test.imageShape().equals(r.model().inputShape())) {

@@ -3,6 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.io.ModelFile;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
+import dev.fovea.model.compile.InferenceCompiler;
 import dev.fovea.onnx.Onnx;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;
@@ -78,6 +79,16 @@ final class ModelSource {
             throw new CliException("--model " + spec + " is an untrained architecture; pass a trained .fovea file (made by fovea train)");
         }
         return r;
+    }
+
+    /**
+     * A trained model compiled for inference (batch norms folded, activations fused, identities and
+     * dead nodes removed: see {@link InferenceCompiler}), as predict and evaluate run it. Training,
+     * export, summary and visualisation use {@link #resolve} and see the graph as written.
+     */
+    static Resolved forInference(String spec) {
+        Resolved r = trained(spec);
+        return new Resolved(InferenceCompiler.compile(r.model()), r.trained(), r.description(), r.provenance());
     }
 
     private static Path existing(String spec) {
