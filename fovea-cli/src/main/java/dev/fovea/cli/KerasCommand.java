@@ -44,6 +44,23 @@ final class KerasCommand implements Runnable {
         return new ModelSource.Resolved(m.model(), true, spec, m.provenance(file.getFileName().toString()));
     }
 
+    /**
+     * A Keras model imported into a temporary .fovea file (deleted when the JVM exits), for
+     * commands such as serve that load model files themselves.
+     */
+    static Path importedForServing(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new CliException(file + ": no such file");
+        KerasModel m = Keras.load(file);
+        try {
+            Path tmp = java.nio.file.Files.createTempFile("fovea-keras-", ".fovea");
+            tmp.toFile().deleteOnExit();
+            ModelFile.save(tmp, m.model(), m.provenance(file.getFileName().toString()));
+            return tmp;
+        } catch (java.io.IOException e) {
+            throw new CliException(file + ": cannot write the imported model to a temporary file (" + e.getMessage() + ")");
+        }
+    }
+
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Run Keras conformance cases: folders holding model.h5 or model.keras, input.npy, output.npy",
                     "(output_1.npy, ... for further outputs) and optionally case.json with rtol and atol, or folders of them.",

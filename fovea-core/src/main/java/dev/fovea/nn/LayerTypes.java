@@ -72,6 +72,7 @@ public final class LayerTypes {
         add("Concatenate", Concatenate::fromConfig);
         add("Pad", Pad::fromConfig);
         add("ZeroPadding2D", ZeroPadding2D::fromConfig);
+        add("Cropping2D", Cropping2D::fromConfig);
         add("Permute", Permute::fromConfig);
         add("Reshape", Reshape::fromConfig);
         add("Constant", ConstantLayer::fromConfig);

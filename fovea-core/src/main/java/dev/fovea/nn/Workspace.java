@@ -27,11 +27,11 @@ public final class Workspace {
     private Workspace() {}
 
     /** The calling thread's workspace. */
-    public static Workspace current() { return CURRENT.get(); }
+    static Workspace current() { return CURRENT.get(); }
 
     /** The per-call state of {@code owner} in this workspace, made by {@code make} on first use. */
     @SuppressWarnings("unchecked")
-    public <S> S state(Object owner, Supplier<S> make) {
+    <S> S state(Object owner, Supplier<S> make) {
         Object s = states.get(owner);
         if (s == null) {
             s = make.get();
