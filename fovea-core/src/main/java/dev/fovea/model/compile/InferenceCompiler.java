@@ -14,6 +14,8 @@ import dev.fovea.nn.Graph;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.LayerTypes;
 import dev.fovea.nn.Parameter;
+import dev.fovea.nn.Reshape;
+import dev.fovea.nn.ZeroPadding2D;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import java.util.List;
  * <p>The passes, in order (each reads the graph the previous one left):
  * <ol>
  *   <li><b>identity removal</b>: Dropout and random augmentation layers pass their input through
- *       at inference, so their consumers read that input directly;</li>
+ *       at inference, as do a zero padding of 0 and a reshape to the same shape, so their consumers
+ *       read that input directly;</li>
  *   <li><b>dead-node removal</b>: nodes whose output does not reach the model output are dropped;</li>
  *   <li><b>batch-normalisation folding</b>: a BatchNormalization over the channel (last) axis
  *       whose input is a linear Conv2D or Dense read by nothing else becomes part of that layer:
@@ -42,7 +45,7 @@ import java.util.List;
  * ReLU6/Clip, HardSwish and SiLU fusion (the convolution's activation set has no such member),
  * fusing residual additions into the producing convolution, and a liveness-based memory plan
  * shared between layers (each layer's output buffer is reused across calls in the thread's
- * {@link dev.fovea.nn.Workspace}, so steady-state inference allocates no tensors, but buffers are
+ * workspace, so steady-state inference allocates no tensors, but buffers are
  * not shared between layers).
  */
 public final class InferenceCompiler {
@@ -78,9 +81,15 @@ public final class InferenceCompiler {
         return new Result(compiled, new Report(identities, dead, folded, fused, before, compiled.nodes().size()));
     }
 
-    /** Whether a layer passes its input through unchanged at inference. */
+    /**
+     * Whether a layer passes its input through unchanged at inference: dropout, random
+     * augmentation, and a padding or reshape that leaves the shape as it is (importers make
+     * both, e.g. PyTorch's DenseNet exports a zero padding of 0).
+     */
     static boolean isIdentityAtInference(Layer layer) {
-        return layer instanceof Dropout || layer instanceof ExampleTransform t && t.isRandom();
+        if (layer instanceof Dropout || layer instanceof ExampleTransform t && t.isRandom()) return true;
+        return (layer instanceof ZeroPadding2D || layer instanceof Reshape) && layer.inputShapes().length == 1
+                && layer.inputShape().equals(layer.outputShape());
     }
 
     /**

@@ -109,6 +109,21 @@ class InferenceCompilerTest {
     }
 
     @Test
+    void shapePreservingPaddingAndReshapeAreIdentities() {
+        Model g = new Model("identities");
+        int c = g.addNode(new Conv2D(4, 3), Graph.MODEL_INPUT);
+        int pad = g.addNode(new dev.fovea.nn.ZeroPadding2D(0), c);
+        int same = g.addNode(new dev.fovea.nn.Reshape(6, 6, 4), pad);
+        int grown = g.addNode(new dev.fovea.nn.ZeroPadding2D(1), same);     // changes the shape: kept
+        g.addNode(new Dense(3), g.addNode(new Flatten(), grown));
+        g.seed(2).build(Shape.of(8, 8, 2));
+        var result = InferenceCompiler.compileWithReport(g);
+        assertEquals(2, result.report().identitiesRemoved(), result.report().toString());
+        assertEquals(4, result.model().nodes().size());
+        assertSameFunction(g, result.model(), 3);
+    }
+
+    @Test
     void compiledModelDoesNotFollowLaterChangesToTheSource() {
         Model source = residual();
         Model compiled = InferenceCompiler.compile(source);
