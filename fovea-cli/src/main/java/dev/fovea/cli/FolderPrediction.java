@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.ImageFileWalker;
 import dev.fovea.data.ImageInput;
 import dev.fovea.data.ImageLoader;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.model.Model;
 import dev.fovea.predict.PredictionInput;
 import dev.fovea.predict.PredictionResult;
