@@ -504,6 +504,36 @@ def nested_block():
                    "made_without_keras": True, "rtol": 1e-4, "atol": 1e-5, "note": note + " (Keras 2 HDF5 layout)"}, fh, indent=1)
 
 
+def layer_norm():
+    x = rng.standard_normal((2, 6, 5, 4)).astype(np.float32)
+    c1 = weights((1, 1, 4, 6), (6,))
+    gamma = (1 + 0.3 * rng.standard_normal(6)).astype(np.float32)
+    beta = (0.2 * rng.standard_normal(6)).astype(np.float32)
+    d1 = weights((6, 3), (3,))
+    d2 = weights((90, 2), (2,), scale=0.2)
+    layers = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 6, 5, 4], "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None},
+        layer("Conv2D", conv_config(6, 1, "valid", "linear"), [None, 6, 5, 4], "conv2d"),
+        layer("LayerNormalization", {"axis": -1, "epsilon": 0.001, "center": True, "scale": True, "rms_scaling": False},
+              [None, 6, 5, 6], "layer_normalization"),
+        layer("Dense", {"units": 3, "activation": "elu", "use_bias": True}, [None, 6, 5, 6], "dense"),
+        layer("Flatten", {"data_format": "channels_last"}, [None, 6, 5, 3], "flatten"),
+        layer("Dense", {"units": 2, "activation": "linear", "use_bias": True}, [None, 90], "dense_1"),
+    ]
+    config = {"module": "keras", "class_name": "Sequential",
+              "config": {"name": "layer_norm", "trainable": True, "dtype": dtype_policy(), "layers": layers},
+              "registered_name": None, "build_config": {"input_shape": [None, 6, 5, 4]}}
+    layer_vars = [("conv2d", c1), ("layer_normalization", [gamma, beta]), ("dense", d1), ("flatten", []), ("dense_1", d2)]
+    h = conv(t(x), *c1, "valid")
+    h = F.layer_norm(h, (6,), t(gamma), t(beta), eps=1e-3)
+    h = F.elu(h @ t(d1[0]) + t(d1[1]))          # Dense on a rank-4 tensor: the last axis
+    out = h.reshape(2, -1) @ t(d2[0]) + t(d2[1])
+    write_model(os.path.join(OUT, "layer_norm"), config, layer_vars, x, [out.numpy()], True,
+                "LayerNormalization over the channels of a feature map, then a Dense on the 4-D tensor (its last axis) with elu, "
+                "Flatten, Dense")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     sequential_cnn()
@@ -511,4 +541,5 @@ if __name__ == "__main__":
     functional_channels_first()
     sequence_conv1d()
     nested_block()
+    layer_norm()
     print("wrote", os.path.abspath(OUT))
