@@ -534,6 +534,40 @@ def layer_norm():
                 "Flatten, Dense")
 
 
+def resizing():
+    x = (rng.standard_normal((2, 7, 9, 3)) * 50 + 100).astype(np.float32)
+    c1 = weights((3, 3, 3, 4), (4,))
+    dense = weights((4, 2), (2,))
+    layers = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 7, 9, 3], "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None},
+        layer("Resizing", {"height": 12, "width": 5, "interpolation": "bilinear", "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False,
+                           "fill_mode": "constant", "fill_value": 0.0, "antialias": False, "data_format": "channels_last"},
+              [None, 7, 9, 3], "resizing"),
+        layer("Rescaling", {"scale": 1 / 255, "offset": 0.0}, [None, 12, 5, 3], "rescaling"),
+        layer("Conv2D", conv_config(4, 3, "same", "relu"), [None, 12, 5, 3], "conv2d"),
+        layer("UpSampling2D", {"size": [2, 3], "interpolation": "bilinear", "data_format": "channels_last"}, [None, 12, 5, 4], "up_sampling2d"),
+        layer("Resizing", {"height": 10, "width": 11, "interpolation": "nearest", "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False,
+                           "data_format": "channels_last"}, [None, 24, 15, 4], "resizing_1"),
+        layer("GlobalMaxPooling2D", {"data_format": "channels_last", "keepdims": False}, [None, 10, 11, 4], "global_max_pooling2d"),
+        layer("Dense", {"units": 2, "activation": "linear", "use_bias": True}, [None, 4], "dense"),
+    ]
+    config = {"module": "keras", "class_name": "Sequential",
+              "config": {"name": "resizing", "trainable": True, "dtype": dtype_policy(), "layers": layers},
+              "registered_name": None, "build_config": {"input_shape": [None, 7, 9, 3]}}
+    layer_vars = [("resizing", []), ("rescaling", []), ("conv2d", c1), ("up_sampling2d", []), ("resizing_1", []),
+                  ("global_max_pooling2d", []), ("dense", dense)]
+    # PyTorch's align_corners=False and 'nearest-exact' sample at half-pixel centres, as TensorFlow's resize does.
+    h = F.interpolate(t(x).permute(0, 3, 1, 2), size=(12, 5), mode="bilinear", align_corners=False).permute(0, 2, 3, 1)
+    h = torch.relu(conv(h / 255, *c1, "same"))
+    h = F.interpolate(h.permute(0, 3, 1, 2), size=(24, 15), mode="bilinear", align_corners=False)
+    h = F.interpolate(h, size=(10, 11), mode="nearest-exact").permute(0, 2, 3, 1)
+    out = h.amax(dim=(1, 2)) @ t(dense[0]) + t(dense[1])
+    write_model(os.path.join(OUT, "resizing"), config, layer_vars, x, [out.numpy()], True,
+                "Resizing (bilinear down/up-sampling per axis, then nearest), Rescaling, Conv2D, UpSampling2D bilinear, "
+                "GlobalMaxPooling2D, Dense")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     sequential_cnn()
@@ -542,4 +576,5 @@ if __name__ == "__main__":
     sequence_conv1d()
     nested_block()
     layer_norm()
+    resizing()
     print("wrote", os.path.abspath(OUT))
