@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelFile;
 import dev.fovea.keras.Keras;
 import dev.fovea.keras.KerasModel;

@@ -1,5 +1,8 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
+import dev.fovea.json.JsonArray;
 import dev.fovea.FoveaException;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Graph;

@@ -219,7 +219,7 @@ public final class Trainer {
     private double applyL2(float lambda) {
         double penalty = 0;
         for (Parameter p : model.parameters()) {
-            if (!p.name().endsWith("/kernel")) continue;
+            if (p.role() != Parameter.Role.KERNEL) continue;
             float[] w = p.value().data(), g = p.grad().data();
             double sq = 0;
             for (int i = 0; i < w.length; i++) {

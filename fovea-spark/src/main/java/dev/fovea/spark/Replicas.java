@@ -1,6 +1,6 @@
 package dev.fovea.spark;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelJson;
 import dev.fovea.io.OptimizerJson;
 import dev.fovea.model.Model;

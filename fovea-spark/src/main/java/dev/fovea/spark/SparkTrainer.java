@@ -2,7 +2,7 @@ package dev.fovea.spark;
 
 import dev.fovea.FoveaException;
 import dev.fovea.io.Checkpoint;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelJson;
 import dev.fovea.io.OptimizerJson;
 import dev.fovea.model.Model;

@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import dev.fovea.FoveaException;
 
@@ -18,8 +18,11 @@ import java.util.TreeSet;
  *
  * <p>{@code require*} methods fail when the member is missing, null or of the wrong type or range;
  * {@code optional*} methods return the default when the member is missing or null (Keras configs
- * write null for "not set") and otherwise check like {@code require*}. Integers must be written
- * as integers: {@code 3.0} is not accepted where an int is expected.
+ * write null for "not set") and otherwise check like {@code require*}.
+ *
+ * <p>One integer rule everywhere: where an integer is expected, a number with no fractional part
+ * is accepted however it is written ({@code 3} or {@code 3.0}; some JSON writers print every
+ * number as a double, and model files written by earlier versions hold both), {@code 3.5} is not.
  */
 public final class JsonObject {
     private final Map<String, Object> map;
@@ -54,6 +57,9 @@ public final class JsonObject {
 
     /** Where this object sits in the file, "layers[3]"; empty at the top level. */
     public String path() { return path; }
+
+    /** Where this object is, for errors about it: "model.json: layers[3]" ("model.json" at the top). */
+    public String location() { return path.isEmpty() ? where : where + ": " + path; }
 
     public Set<String> keys() { return map.keySet(); }
 
@@ -113,7 +119,8 @@ public final class JsonObject {
     public int requireInt(String key, int min, int max) {
         String expected = intRangeText(min, max);
         Object v = required(key, expected);
-        if (v instanceof Long l && l >= min && l <= max) return (int) (long) l;
+        Long l = integral(v);
+        if (l != null && l >= min && l <= max) return (int) (long) l;
         throw mustBe(key, expected, v);
     }
 
@@ -135,7 +142,8 @@ public final class JsonObject {
 
     public long requireLong(String key) {
         Object v = required(key, "an integer");
-        if (v instanceof Long l) return l;
+        Long l = integral(v);
+        if (l != null) return l;
         throw mustBe(key, "an integer", v);
     }
 
@@ -143,11 +151,10 @@ public final class JsonObject {
         return has(key) ? requireLong(key) : defaultValue;
     }
 
-    /** Any number; integers are converted. JSON numbers are always finite. */
+    /** Any finite number; integers are converted. (Parsed JSON numbers are always finite; maps built in Java may hold others.) */
     public double requireDouble(String key) {
         Object v = required(key, "a number");
-        if (v instanceof Double d) return d;
-        if (v instanceof Long l) return l;
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) return n.doubleValue();
         throw mustBe(key, "a number", v);
     }
 
@@ -192,6 +199,79 @@ public final class JsonObject {
         return a.ints(min, max);
     }
 
+    public int[] optionalIntArray(String key, int[] defaultValue, int min, int max) {
+        return has(key) ? requireIntArray(key, min, max) : defaultValue;
+    }
+
+    /** An integer or an array of integers (Keras accepts both, e.g. for axis); always an array. */
+    public int[] optionalIntOrIntArray(String key, int[] defaultValue, int min, int max) {
+        if (!has(key)) return defaultValue;
+        if (map.get(key) instanceof List<?>) return requireIntArray(key, min, max);
+        return new int[] {requireInt(key, min, max)};
+    }
+
+    /**
+     * A window size: one positive integer for both axes or a pair [h, w], as Keras's kernel_size,
+     * strides and pool_size; always a pair.
+     */
+    public int[] requireSizePair(String key) {
+        if (map.get(key) instanceof List<?>) return requireIntArray(key, 2, 1, Integer.MAX_VALUE);
+        int v = requirePositiveInt(key);
+        return new int[] {v, v};
+    }
+
+    public int[] optionalSizePair(String key, int[] defaultValue) {
+        return has(key) ? requireSizePair(key) : defaultValue;
+    }
+
+    /** A list of [before, after] pairs of integers in [min, max], e.g. paddings [[1, 1], [0, 2]]. */
+    public int[][] requirePairs(String key, int min, int max) {
+        JsonArray a = requireArray(key);
+        if (a.size() > 64) throw error(key, "has " + a.size() + " entries; at most 64 are accepted");
+        int[][] out = new int[a.size()][];
+        for (int i = 0; i < out.length; i++) {
+            JsonArray pair = a.array(i);
+            if (pair.size() != 2) throw a.error(i, "must be a pair [before, after], got " + pair.size() + " elements");
+            out[i] = pair.ints(min, max);
+        }
+        return out;
+    }
+
+    /**
+     * A range as Keras's augmentation factors: a number f meaning [-|f|, |f|] when {@code symmetric}
+     * (else [f, f]), or a pair [lower, upper] with lower <= upper.
+     */
+    public double[] requireRange(String key, boolean symmetric) {
+        if (map.get(key) instanceof List<?>) {
+            JsonArray a = requireArray(key);
+            if (a.size() != 2) throw error(key, "must be a number or [lower, upper], got " + a.size() + " elements");
+            double lo = a.doubleAt(0), hi = a.doubleAt(1);
+            if (lo > hi) throw error(key, "must have lower <= upper, got [" + lo + ", " + hi + "]");
+            return new double[] {lo, hi};
+        }
+        Object v = required(key, "a number or [lower, upper]");
+        if (!(v instanceof Number)) throw mustBe(key, "a number or [lower, upper]", v);
+        double f = requireDouble(key);
+        return symmetric ? new double[] {-Math.abs(f), Math.abs(f)} : new double[] {f, f};
+    }
+
+    public double[] optionalRange(String key, double[] defaultValue, boolean symmetric) {
+        return has(key) ? requireRange(key, symmetric) : defaultValue;
+    }
+
+    /** A number or a non-empty array of numbers (e.g. one per channel), as floats; null when absent. */
+    public float[] optionalFloats(String key) {
+        if (!has(key)) return null;
+        if (map.get(key) instanceof List<?>) {
+            JsonArray a = requireArray(key);
+            if (a.size() == 0) throw error(key, "must be a number or a non-empty array of numbers, got []");
+            float[] f = new float[a.size()];
+            for (int i = 0; i < f.length; i++) f[i] = (float) a.doubleAt(i);
+            return f;
+        }
+        return new float[] {requireFloat(key)};
+    }
+
     // ---- nested values ----
 
     @SuppressWarnings("unchecked")
@@ -203,6 +283,11 @@ public final class JsonObject {
 
     public Optional<JsonObject> optionalObject(String key) {
         return has(key) ? Optional.of(requireObject(key)) : Optional.empty();
+    }
+
+    /** The member object, or an empty one at its place (errors about it still name the member). */
+    public JsonObject optionalObjectOrEmpty(String key) {
+        return has(key) ? requireObject(key) : new JsonObject(Map.of(), where, child(key));
     }
 
     @SuppressWarnings("unchecked")
@@ -240,6 +325,20 @@ public final class JsonObject {
     /** An error about this object as a whole: "model.json: layers[3]: PROBLEM" (or "model.json: PROBLEM" at the top). */
     public FoveaException error(String problem) {
         return new FoveaException(where + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+    }
+
+    /**
+     * The one integer rule: a Long, or a Double with no fractional part within the exact range of
+     * doubles (|d| <= 2^53); null for anything else.
+     */
+    static Long integral(Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+        if ((v instanceof Double || v instanceof Float) && isIntegral(((Number) v).doubleValue())) return (long) ((Number) v).doubleValue();
+        return null;
+    }
+
+    private static boolean isIntegral(double d) {
+        return d == Math.rint(d) && Math.abs(d) <= 0x1p53;
     }
 
     private Object required(String key, String expected) {

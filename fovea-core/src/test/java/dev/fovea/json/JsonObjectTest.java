@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import dev.fovea.FoveaException;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class JsonObjectTest {
             {"format_version": 1, "name": "cnn", "layers": [
               {"type": "Conv2D", "filters": 32, "kernel_size": [3, 3], "padding": "same", "use_bias": true},
               {"type": "Dropout", "rate": 0.25, "seed": null},
-              {"type": "Dense", "units": -2, "kernel_size": [3, 0], "rate": 2, "weird key": 3.0}
+              {"type": "Dense", "units": -2, "kernel_size": [3, 0], "rate": 2, "weird key": 3.5}
             ], "classes": ["a", "b"]}""";
 
     private final JsonObject root = Json.parseObject(MODEL, "model.json");
@@ -45,6 +45,8 @@ class JsonObjectTest {
         assertFalse(drop.has("seed"));
         assertEquals(42, drop.optionalInt("seed", 42)); // null reads as "not set"
         assertEquals(2.0, layers.object(2).requireDouble("rate")); // integers are numbers too
+        assertEquals(3, Json.parseObject("{\"n\": 3.0}", "f").requireInt("n")); // and integral numbers integers
+        assertEquals(3, Json.parseObject("{\"n\": [3.0]}", "f").requireIntArray("n", 1, 9)[0]);
     }
 
     @Test
@@ -56,7 +58,7 @@ class JsonObjectTest {
                 message(() -> dense.requireIntArray("kernel_size", 1, Integer.MAX_VALUE)));
         assertEquals("model.json: layers[2].filters is required (a positive integer)",
                 message(() -> dense.requirePositiveInt("filters")));
-        assertEquals("model.json: layers[2]['weird key'] must be an integer, got 3.0",
+        assertEquals("model.json: layers[2]['weird key'] must be an integer, got 3.5",
                 message(() -> dense.requireInt("weird key")));
         assertEquals("model.json: layers[2].rate must be a number in [0.0, 1.0], got 2",
                 message(() -> dense.requireDouble("rate", 0, 1)));

@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import java.util.List;
 import java.util.Map;
@@ -8,14 +8,14 @@ import java.util.Map;
  * hold newlines, escape codes or megabytes of text; quoting them here keeps every error one
  * readable line.
  */
-final class Text {
+public final class Text {
     /** Longer strings are cut: an error message is not the place to echo a file's contents. */
-    static final int MAX_QUOTED = 80;
+    public static final int MAX_QUOTED = 80;
 
     private Text() {}
 
     /** The string in single quotes, control and non-ASCII-printable characters escaped, long strings cut. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8).append('\'');
         int n = Math.min(s.length(), MAX_QUOTED);
         for (int i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ final class Text {
     }
 
     /** What a parsed JSON value is, for "got ..." in errors: numbers and short strings verbatim. */
-    static String describe(Object v) {
+    public static String describe(Object v) {
         if (v == null) return "null";
         if (v instanceof String s) return "the string " + quote(s);
         if (v instanceof Boolean || v instanceof Long || v instanceof Integer) return v.toString();
@@ -52,14 +52,14 @@ final class Text {
     }
 
     /** A character of input for "got ..." in parse errors. */
-    static String describeChar(int c) {
+    public static String describeChar(int c) {
         if (c < 0) return "end of input";
         if (c > 0x20 && c < 0x7f) return "'" + (char) c + "'";
         return String.format("U+%04X", c);
     }
 
     /** Bytes in the unit a person reads: "16 MiB" for round sizes, else the exact count. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n >= (1L << 30) && n % (1L << 30) == 0) return (n >> 30) + " GiB";
         if (n >= (1L << 20) && n % (1L << 20) == 0) return (n >> 20) + " MiB";
         return n + " bytes";

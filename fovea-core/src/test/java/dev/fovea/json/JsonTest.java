@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import dev.fovea.FoveaException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import dev.fovea.FoveaException;
 
@@ -47,20 +47,21 @@ public final class JsonArray {
 
     public int intAt(int i, int min, int max) {
         Object v = list.get(i);
-        if (v instanceof Long l && l >= min && l <= max) return (int) (long) l;
+        Long l = JsonObject.integral(v);
+        if (l != null && l >= min && l <= max) return (int) (long) l;
         throw mustBe(i, JsonObject.intRangeText(min, max), v);
     }
 
     public long longAt(int i) {
         Object v = list.get(i);
-        if (v instanceof Long l) return l;
+        Long l = JsonObject.integral(v);
+        if (l != null) return l;
         throw mustBe(i, "an integer", v);
     }
 
     public double doubleAt(int i) {
         Object v = list.get(i);
-        if (v instanceof Double d) return d;
-        if (v instanceof Long l) return l;
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) return n.doubleValue();
         throw mustBe(i, "a number", v);
     }
 

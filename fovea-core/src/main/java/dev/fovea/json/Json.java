@@ -1,4 +1,4 @@
-package dev.fovea.io;
+package dev.fovea.json;
 
 import dev.fovea.FoveaException;
 
@@ -66,7 +66,7 @@ public final class Json {
     }
 
     /** Strict UTF-8: a file that is not valid UTF-8 is damaged or not ours, and guessing hides that. */
-    static String decodeUtf8(byte[] bytes, String where) {
+    public static String decodeUtf8(byte[] bytes, String where) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
