@@ -52,6 +52,15 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            // The loaders check declared sizes against their limits before allocating; this is the
+            // last line of defence (a limit raised past the heap, or a model too large for it).
+            err.println("fovea: error: out of memory: the Java heap (at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB) cannot hold what this command needs; raise it with FOVEA_JAVA_OPTS=-Xmx..., or lower a limit raised past it (docs/limits.md)");
+            err.flush();
+            return 1;
+        }
     }
 }
