@@ -1,6 +1,7 @@
 package dev.fovea.io;
 
 import dev.fovea.FoveaException;
+import dev.fovea.json.Text;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.tensor.Shape;
