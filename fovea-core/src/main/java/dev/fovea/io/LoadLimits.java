@@ -18,8 +18,11 @@ import java.util.Locale;
 public final class LoadLimits {
     /** One example of the model's input: 2^24 values (64 MiB as float32, e.g. 2048x2048x4). */
     public static final long DEFAULT_MAX_INPUT_ELEMENTS = 1L << 24;
-    /** Values an imported graph may compute while it loads: 2^26 (256 MiB as float32). */
-    public static final long DEFAULT_MAX_CONSTANT_ELEMENTS = 1L << 26;
+    /**
+     * Values an imported graph may compute while it loads, all together: 2^28 (1 GiB as float32),
+     * room for VGG-19's 144M weights made by ConstantOfShape (the "light" ONNX test models).
+     */
+    public static final long DEFAULT_MAX_CONSTANT_ELEMENTS = 1L << 28;
 
     private static volatile long maxInputElements = property("fovea.limits.maxInputElements", DEFAULT_MAX_INPUT_ELEMENTS);
     private static volatile long maxConstantElements = property("fovea.limits.maxConstantElements", DEFAULT_MAX_CONSTANT_ELEMENTS);

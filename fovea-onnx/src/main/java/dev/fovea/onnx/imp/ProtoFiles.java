@@ -41,6 +41,7 @@ public final class ProtoFiles {
      */
     public static MappedModel.Parsed mapModel(Path file) {
         ByteBuffer mapped;
+        dev.fovea.io.InputFiles.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > MAX_BYTES) {
