@@ -60,7 +60,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClassifierOutput output = r.model().output();   // decides the loss: from logits unless probabilities
         long start = System.nanoTime();
-        Map<String, Double> m = r.model().evaluate(test.images(), test.labels());
+        // Run as predict runs it: batch normalisation folded, activations fused (InferenceCompiler).
+        Map<String, Double> m = ModelSource.compiled(r).model().evaluate(test.images(), test.labels());
         double secs = (System.nanoTime() - start) / 1e9;
         // ---- report hook (fovea-viz): curves from the file's recorded history, confusion matrix, per-class scores ----
         Map<String, Object> facts = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import dev.fovea.io.ModelFile;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.model.Sequential;
+import dev.fovea.model.compile.InferenceCompiler;
 import dev.fovea.nn.ClassifierHead;
 import dev.fovea.nn.Layer;
 import dev.fovea.onnx.Onnx;
@@ -136,6 +137,20 @@ final class ModelSource {
             throw new CliException("--model " + spec + " is an untrained architecture; pass a trained .fovea file (made by fovea train)");
         }
         return r;
+    }
+
+    /**
+     * A trained model compiled for inference (batch norms folded, activations fused, identities and
+     * dead nodes removed: see {@link InferenceCompiler}), as predict and evaluate run it. Training,
+     * export, summary and visualisation use {@link #resolve} and see the graph as written.
+     */
+    static Resolved forInference(String spec) {
+        return compiled(trained(spec));
+    }
+
+    /** {@code r} with its model compiled for inference (see {@link #forInference}). */
+    static Resolved compiled(Resolved r) {
+        return new Resolved(InferenceCompiler.compile(r.model()), r.trained(), r.description(), r.provenance());
     }
 
     private static Path existing(String spec) {

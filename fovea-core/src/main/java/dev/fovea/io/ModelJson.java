@@ -170,7 +170,6 @@ public final class ModelJson {
         // Images are (H, W, C); imported graphs may take other ranks, so 1 to 8 axes are accepted.
         int[] shape = a.requireIntArray("input_shape", 1, 65536);
         if (shape.length < 1 || shape.length > 8) throw a.error("input_shape", "must have 1 to 8 entries, got " + shape.length);
-        // Checked before anything is built for it: a 40000x40000 input would allocate gigabytes per example.
         String tooLarge = LoadLimits.inputProblem(Shape.of(shape));
         if (tooLarge != null) throw a.error("input_shape", tooLarge);
         return Shape.of(shape);

@@ -1,5 +1,6 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Text;
 import dev.fovea.FoveaException;
 import dev.fovea.json.Text;
 import dev.fovea.model.Model;
