@@ -2,7 +2,6 @@ package dev.fovea.io;
 
 import dev.fovea.json.Text;
 import dev.fovea.FoveaException;
-import dev.fovea.json.Text;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.tensor.Shape;
