@@ -24,7 +24,7 @@ final class CommonOptions {
     Long maxInputElements;
 
     @Option(names = "--max-constant-elements", paramLabel = "N",
-            description = "Values an imported ONNX graph may compute while it loads (default: 67108864, 256 MiB).")
+            description = "Values an imported ONNX graph may compute while it loads (default: 268435456, 1 GiB).")
     Long maxConstantElements;
 
     @Spec(Spec.Target.MIXEE)
