@@ -15,7 +15,8 @@ final class GraphLayers {
     static final List<String> CLASS_NAMES = List.of(
             "PaddedConv2D", "PaddedMaxPooling2D", "PaddedAveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
             "BatchNormalization", "LocalResponseNormalization", "Elementwise", "MatMul", "LeakyReLU", "ELU", "Clip", "PReLU",
-            "Softmax", "LogSoftmax", "Concatenate", "Pad", "ZeroPadding2D", "Permute", "Reshape", "Constant");
+            "Softmax", "LogSoftmax", "Concatenate", "Pad", "ZeroPadding2D", "Permute", "Reshape", "Constant",
+            "UnaryMath", "Reduce", "LayerNormalization", "Resize2D");
 
     private GraphLayers() {}
 
@@ -103,6 +104,10 @@ final class GraphLayers {
                 new LayerConfigReader(c, at, Set.of("shape"));
                 yield new ConstantLayer(shape(c, "shape", at));
             }
+            case "UnaryMath" -> UnaryMath.fromConfig(c, at);
+            case "Reduce" -> Reduce.fromConfig(c, at);
+            case "LayerNormalization" -> LayerNormalization.fromConfig(c, at);
+            case "Resize2D" -> Resize2D.fromConfig(c, at);
             default -> throw new FoveaException(where + ": unknown layer type \"" + className + "\"");
         };
     }

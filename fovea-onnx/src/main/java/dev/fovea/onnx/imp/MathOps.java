@@ -12,6 +12,7 @@ import dev.fovea.nn.MatMul;
 import dev.fovea.nn.PReLU;
 import dev.fovea.nn.PiecewiseActivation;
 import dev.fovea.nn.Reshape;
+import dev.fovea.nn.UnaryMath;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxTensor;
 import dev.fovea.onnx.proto.OnnxProto.NodeProto;
@@ -49,6 +50,22 @@ final class MathOps {
         ops.put("Elu", (n, a, g) -> unary(n, g, () -> PiecewiseActivation.elu(a.number("alpha", 1f))));
         ops.put("Clip", MathOps::clip);
         ops.put("PRelu", MathOps::prelu);
+        ops.put("HardSigmoid", (n, a, g) -> unary(n, g, () -> UnaryMath.hardSigmoid(a.number("alpha", 0.2f), a.number("beta", 0.5f))));
+        ops.put("HardSwish", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.HARD_SWISH)));
+        ops.put("Erf", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.ERF)));
+        ops.put("Sqrt", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.SQRT)));
+        ops.put("Exp", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.EXP)));
+        ops.put("Log", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.LOG)));
+        ops.put("Neg", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.NEG)));
+        ops.put("Abs", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.ABS)));
+        ops.put("Reciprocal", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.RECIPROCAL)));
+        ops.put("Softplus", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.SOFTPLUS)));
+        ops.put("Gelu", (n, a, g) -> {
+            String approx = a.string("approximate", "none");
+            if (!approx.equals("none") && !approx.equals("tanh")) throw new FoveaException(g.at(n) + ": approximate \"" + approx + "\" is not one of none, tanh");
+            unary(n, g, () -> UnaryMath.of(approx.equals("tanh") ? UnaryMath.Function.GELU_TANH : UnaryMath.Function.GELU));
+        });
+        ops.put("Pow", MathOps::pow);
         ops.put("Softmax", (n, a, g) -> softmax(n, a, g, false));
         ops.put("LogSoftmax", (n, a, g) -> softmax(n, a, g, true));
     }
@@ -72,6 +89,20 @@ final class MathOps {
             return;
         }
         g.out(n, 0, Value.dynamic(g.add(layer.get(), v.node()), v.dims(), v.holding()));
+    }
+
+    /** Pow with a constant exponent (one value, or all equal): x^p as a layer; both constant: folded. */
+    private static void pow(NodeProto n, Attributes a, Graph g) {
+        Value base = g.in(n, 0);
+        OnnxTensor e = g.constant(n, 1, "the exponent");
+        float[] ev = e.floats();
+        if (ev.length == 0) throw new FoveaException(g.at(n) + ": the exponent is empty");
+        for (float v : ev) {
+            if (v != ev[0]) throw new FoveaException(g.at(n) + ": the exponent varies by element; Fovea supports one exponent for all elements");
+        }
+        int[] out = BroadcastOp.broadcastShape(base.dims(), e.dims(), g.at(n));
+        if (!Arrays.equals(out, base.dims())) throw new FoveaException(g.at(n) + ": the exponent " + Arrays.toString(e.dims()) + " broadcasts the base " + Arrays.toString(base.dims()));
+        unary(n, g, () -> UnaryMath.pow(ev[0]));
     }
 
     private static void clip(NodeProto n, Attributes a, Graph g) {
