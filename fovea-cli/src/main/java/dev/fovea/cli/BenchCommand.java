@@ -4,8 +4,6 @@ import dev.fovea.io.Json;
 import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
-import dev.fovea.train.TrainingBenchmark;
-import dev.fovea.train.WarmupPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.fovea.predict;
 
 import dev.fovea.FoveaException;
-import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;
 import dev.fovea.train.ClassifierOutput;
@@ -53,7 +53,7 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
         }
     }
 
-    private final Model model;
+    private final Graph model;
     private final Iterator<? extends PredictionInput> source;   // guarded by itself
     private final int batch;
     private final int exampleSize;
@@ -77,7 +77,7 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
     private long inputs, failed, batches, inferNanos, waitNanos;
     private final AtomicLong readNanos = new AtomicLong();
 
-    PredictionStream(Model model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK) {
+    PredictionStream(Graph model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK) {
         this.model = model;
         this.source = source;
         this.batch = batch;

@@ -187,7 +187,7 @@ public final class OnnxImporter {
 
     private static int[] declaredDims(ValueInfoProto in, String where) {
         if (!in.hasType() || !in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
-            throw new FoveaException(where + ": input \"" + in.getName() + "\" declares no shape; give one (--input-shape)");
+            throw new FoveaException(where + ": input \"" + in.getName() + "\" declares no shape; give one (OnnxOptions.withInputDims)");
         }
         TensorShapeProto shape = in.getType().getTensorType().getShape();
         int[] d = new int[shape.getDimCount()];
@@ -199,7 +199,7 @@ public final class OnnxImporter {
                 d[i] = 1;   // a symbolic batch axis
             } else {
                 throw new FoveaException(where + ": input \"" + in.getName() + "\" axis " + i + " has no fixed size ("
-                        + (dim.hasDimParam() ? "\"" + dim.getDimParam() + "\"" : dim.getDimValue()) + "); give the input shape (--input-shape)");
+                        + (dim.hasDimParam() ? "\"" + dim.getDimParam() + "\"" : dim.getDimValue()) + "); give the input shape (OnnxOptions.withInputDims)");
             }
         }
         return d;

@@ -180,7 +180,7 @@ public final class TensorDecoder {
         }
         if (modelDir == null) {
             throw new FoveaException(at + ": keeps its data in an external file (" + location + "); loading external data is off"
-                    + " (allow it with --allow-external-data / OnnxOptions.allowExternalData, for files inside the model's folder)");
+                    + " (allow it with OnnxOptions.withExternalData(true), for files inside the model's folder)");
         }
         if (location == null || location.isEmpty()) throw new FoveaException(at + ": external data without a location");
         try {
