@@ -26,6 +26,7 @@ final class ReduceOps {
         ops.put("ReduceL2", (n, a, g) -> reduce(n, a, g, Reduce.Op.L2, 18));
         ops.put("ReduceSumSquare", (n, a, g) -> reduce(n, a, g, Reduce.Op.SUM_SQUARE, 18));
         ops.put("LayerNormalization", ReduceOps::layerNorm);
+        ops.put("InstanceNormalization", ReduceOps::instanceNorm);
     }
 
     /** axesAsInputSince: the opset where the axes moved from an attribute to input 1 (with noop_with_empty_axes). */
@@ -146,6 +147,37 @@ final class ReduceOps {
         Value var = reduce(sq, reduced, true, Reduce.Op.MEAN, n, g);
         Value shifted = MathOps.binary(var, Value.of(OnnxTensor.ofFloats(new int[0], new float[] {epsilon})), dev.fovea.nn.Elementwise.Operation.ADD, n, g);
         g.out(n, 2, Value.dynamic(g.add(dev.fovea.nn.UnaryMath.pow(-0.5), shifted.node()), shifted.dims(), shifted.holding()));
+    }
+
+    /**
+     * InstanceNormalization: each example's channels standardised over their spatial axes, then
+     * scaled and shifted per channel; built from Reduce, UnaryMath and Elementwise layers:
+     * (x - mean) · (var + eps)^-1/2 · scale + B.
+     */
+    private static void instanceNorm(NodeProto n, Attributes a, Graph g) {
+        Value x = g.in(n, 0);
+        int r = x.rank();
+        if (r < 3) throw new FoveaException(g.at(n) + ": needs an input (N, C, D1, ...), got " + Arrays.toString(x.dims()));
+        if (x.isConstant()) throw new FoveaException(g.at(n) + ": normalising a constant input is not supported");
+        float epsilon = a.number("epsilon", 1e-5f);
+        int c = x.dim(1);
+        OnnxTensor scale = g.constant(n, 1, "the scale"), bias = g.constant(n, 2, "the bias B");
+        if (scale.size() != c || bias.size() != c) throw new FoveaException(g.at(n) + ": scale and B need " + c + " values (one per channel)");
+        boolean[] spatial = new boolean[r];
+        for (int i = 2; i < r; i++) spatial[i] = true;
+        Value mean = reduce(x, spatial, true, Reduce.Op.MEAN, n, g);
+        Value d = MathOps.binary(x, mean, dev.fovea.nn.Elementwise.Operation.SUBTRACT, n, g);
+        Value sq = Value.dynamic(g.add(dev.fovea.nn.UnaryMath.pow(2), d.node()), d.dims(), d.holding());
+        Value var = reduce(sq, spatial, true, Reduce.Op.MEAN, n, g);
+        Value shifted = MathOps.binary(var, Value.of(OnnxTensor.ofFloats(new int[0], new float[] {epsilon})), dev.fovea.nn.Elementwise.Operation.ADD, n, g);
+        Value inv = Value.dynamic(g.add(dev.fovea.nn.UnaryMath.pow(-0.5), shifted.node()), shifted.dims(), shifted.holding());
+        Value y = MathOps.binary(d, inv, dev.fovea.nn.Elementwise.Operation.MULTIPLY, n, g);
+        int[] perChannel = new int[r - 1];
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = c;
+        y = MathOps.binary(y, Value.of(scale.withDims(perChannel)), dev.fovea.nn.Elementwise.Operation.MULTIPLY, n, g);
+        y = MathOps.binary(y, Value.of(bias.withDims(perChannel)), dev.fovea.nn.Elementwise.Operation.ADD, n, g);
+        g.out(n, 0, y);
     }
 
     /** A scale or bias broadcast to the normalised shape (they may be given with fewer axes or 1s). */
