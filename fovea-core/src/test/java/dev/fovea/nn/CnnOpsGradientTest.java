@@ -100,6 +100,20 @@ class CnnOpsGradientTest {
     }
 
     @Test
+    void minimumAndMaximumWithBroadcasting() {
+        Tensor a = distinct(rng, 2, 3, 4), b = distinct(rng, 2, 1, 4);
+        for (int i = 0; i < b.size(); i++) b.data()[i] += 0.0137f;   // off a's grid: no ties, where min and max have kinks
+        for (Elementwise.Operation op : List.of(Elementwise.Operation.MINIMUM, Elementwise.Operation.MAXIMUM)) {
+            check(op.keras() + " of two computed", new Elementwise(op), new Tensor[] {a, b}, false, 1e-3);
+            Elementwise withConstant = new Elementwise(op, Shape.of(4), false);
+            withConstant.assignDefaultName("layer");
+            withConstant.build(new Shape[] {a.shape().dropBatch()}, new SplittableRandom(1));
+            randomizeParameters(withConstant, rng, -0.9, 0.9);
+            check(op.keras() + " with a constant", withConstant, one(a), false, 1e-3);
+        }
+    }
+
+    @Test
     void configsRoundTrip() {
         List<Layer> layers = List.of(UnaryMath.hardSigmoid(0.3, 0.4), UnaryMath.pow(3), UnaryMath.of(UnaryMath.Function.GELU),
                 new Reduce(Reduce.Op.L2, new int[] {1, 3}, false), new LayerNormalization(2, 1e-6),

@@ -89,6 +89,9 @@ class OpsVsOrtTest {
                 node("Add", new String[] {"a", "b"}, "y")), longs("sp", 1, 3)));
         l.add(c("split W in equal parts opset 11", 11, img, List.of(node("Split", new String[] {"x"}, "a", i("axis", 3)).toBuilder().addOutput("b")
                 .addOutput("c").build(), node("Sub", new String[] {"a", "c"}, "d"), node("Mul", new String[] {"d", "b"}, "y"))));
+        l.add(c("min and max of three with broadcasting", 13, img, List.of(node("Relu", new String[] {"x"}, "r"),
+                node("Min", new String[] {"x", "k", "r"}, "m"), node("Max", new String[] {"m", "k2"}, "y")),
+                weights("k", -1, 1, 7, 6), weights("k2", -1, 1, 4, 1, 1)));
         l.add(c("tile H and C", 13, img, List.of(node("Tile", new String[] {"x", "rep"}, "y")), longs("rep", 1, 2, 3, 1)));
         l.add(c("instance normalization", 13, img, List.of(node("InstanceNormalization", new String[] {"x", "sc", "bb"}, "y", f("epsilon", 1e-3f))),
                 weights("sc", 0.5, 1.5, 4), weights("bb", -1, 1, 4)));

@@ -394,6 +394,8 @@ public final class OnnxExporter {
             case SUBTRACT -> "Sub";
             case MULTIPLY -> "Mul";
             case DIVIDE -> "Div";
+            case MINIMUM -> "Min";
+            case MAXIMUM -> "Max";
         };
         Out x = in[0];
         if (e.constantShape() == null) return new Out(g.node(op, at, new String[] {x.name, like(in[1], x.nchw, at).name}), x.nchw, x.rank);

@@ -41,6 +41,8 @@ final class MathOps {
         ops.put("Mul", (n, a, g) -> binary(n, g, Elementwise.Operation.MULTIPLY));
         ops.put("Div", (n, a, g) -> binary(n, g, Elementwise.Operation.DIVIDE));
         ops.put("Sum", MathOps::sum);
+        ops.put("Min", (n, a, g) -> variadic(n, g, Elementwise.Operation.MINIMUM));
+        ops.put("Max", (n, a, g) -> variadic(n, g, Elementwise.Operation.MAXIMUM));
         ops.put("Gemm", MathOps::gemm);
         ops.put("MatMul", MathOps::matMul);
         ops.put("Relu", (n, a, g) -> unary(n, g, () -> new ActivationLayer(Activation.RELU)));
@@ -210,7 +212,17 @@ final class MathOps {
             case SUBTRACT -> BroadcastOp.Kind.SUB;
             case MULTIPLY -> BroadcastOp.Kind.MUL;
             case DIVIDE -> BroadcastOp.Kind.DIV;
+            case MINIMUM -> BroadcastOp.Kind.MIN;
+            case MAXIMUM -> BroadcastOp.Kind.MAX;
         };
+    }
+
+    /** Min and Max of one or more inputs (numpy broadcasting), folded pairwise. */
+    private static void variadic(NodeProto n, Graph g, Elementwise.Operation op) {
+        if (n.getInputCount() == 0) throw new FoveaException(g.at(n) + ": needs at least one input");
+        Value acc = g.in(n, 0);
+        for (int i = 1; i < n.getInputCount(); i++) acc = binary(acc, g.in(n, i), op, n, g);
+        g.out(n, 0, acc);
     }
 
     private static void sum(NodeProto n, Attributes a, Graph g) {
