@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.Dataset;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.train.ClassifierOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

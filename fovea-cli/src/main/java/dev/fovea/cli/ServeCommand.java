@@ -22,8 +22,8 @@ import java.util.concurrent.CountDownLatch;
                 "Concurrent requests are micro-batched into one forward pass; models are loaded once, at start-up.",
                 "Binds 127.0.0.1 unless --host says otherwise."})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Trained .fovea files, each served under its file name without"
-            + " extension, or NAME=FILE.fovea to choose the name.")
+    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Trained .fovea files (or Keras .h5/.keras models), each served under"
+            + " its file name without extension, or NAME=FILE.fovea to choose the name.")
     List<String> modelSpecs;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
@@ -87,7 +87,10 @@ final class ServeCommand implements Callable<Integer> {
             int eq = spec.indexOf('=');
             String name = eq > 0 ? spec.substring(0, eq) : VisualizeCommand.stem(Path.of(spec));
             Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-            if (!file.toString().endsWith(".fovea")) throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train)");
+            if (KerasCommand.isKerasFile(file.toString())) file = KerasCommand.importedForServing(file);
+            if (!file.toString().endsWith(".fovea")) {
+                throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train) or Keras .h5/.keras models");
+            }
             if (files.put(name, file) != null) throw new CliException("two models would be named \"" + name + "\"; name them with NAME=FILE.fovea");
         }
         var err = common.err();

@@ -7,7 +7,7 @@ import dev.fovea.data.Dataset;
 import dev.fovea.data.Streams;
 import dev.fovea.data.pipeline.StreamingData;
 import dev.fovea.io.Checkpoint;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelCheckpoint;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;

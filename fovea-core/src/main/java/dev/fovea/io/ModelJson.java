@@ -1,8 +1,11 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
+import dev.fovea.json.JsonArray;
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.LayerRegistry;
+import dev.fovea.nn.LayerTypes;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Graph;
 import dev.fovea.model.Sequential;
@@ -115,10 +118,7 @@ public final class ModelJson {
         for (int i = 0; i < layers.size(); i++) {
             JsonObject l = layers.object(i);
             l.requireOnlyKeys("class_name", "name", "inbound", "config");
-            String where = l.path();
-            String className = l.requireString("class_name");
-            Map<String, Object> config = l.optionalObject("config").map(JsonObject::map).orElse(Map.of());
-            Layer layer = LayerRegistry.create(className, config, where);
+            Layer layer = LayerTypes.create(l.requireString("class_name"), l.optionalObjectOrEmpty("config"));
             if (l.has("name")) layer.named(l.requireString("name"));
             int[] inputs = {i - 1};
             if (l.has("inbound")) {

@@ -1,6 +1,7 @@
 package dev.fovea.nn;
 
 import dev.fovea.FoveaException;
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -36,9 +37,9 @@ public final class LayerNormalization extends Layer {
         this.epsilon = epsilon;
     }
 
-    static LayerNormalization fromConfig(Map<String, Object> c, String at) {
-        var r = new LayerConfigReader(c, at, KEYS);
-        return new LayerNormalization(r.positiveInt("axis", null), r.number("epsilon", 1e-5));
+    static LayerNormalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        return new LayerNormalization(c.requirePositiveInt("axis"), c.optionalDouble("epsilon", 1e-5));
     }
 
     public int axis() { return axis; }
@@ -60,8 +61,8 @@ public final class LayerNormalization extends Layer {
         group = Shape.of(norm).size();
         Tensor g = Tensor.zeros(norm);
         g.fill(1f);
-        gamma = addParameter("gamma", g);
-        beta = addParameter("beta", Tensor.zeros(norm));
+        gamma = addParameter("gamma", g, Parameter.Role.OTHER);
+        beta = addParameter("beta", Tensor.zeros(norm), Parameter.Role.BIAS);
         return in;
     }
 

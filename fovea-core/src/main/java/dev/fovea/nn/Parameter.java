@@ -13,27 +13,43 @@ import dev.fovea.tensor.Tensor;
  * sees zeros: {@link #grad()} fills a lazily cleared gradient first.
  */
 public final class Parameter {
+    /**
+     * What a parameter is to the layer, so code that treats kinds of weights differently (the L2
+     * penalty on kernels, filter pictures, export) asks the role rather than matching names.
+     */
+    public enum Role {
+        /** A weight multiplied with the input (convolution and Dense kernels): what L2 penalises. */
+        KERNEL,
+        /** An additive offset (biases, batch normalisation's beta). */
+        BIAS,
+        /** Statistics updated by forward passes rather than the optimizer (moving mean and variance): never trainable. */
+        STATE,
+        /** Any other trainable weight (batch normalisation's gamma, PReLU's slopes, constants). */
+        OTHER
+    }
+
     private final String name;
+    private final Role role;
     private final Tensor value;
     private volatile Tensor grad;   // allocated on first use: a model that only predicts (an import) never needs it
     private final boolean trainable;
     private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
 
-    public Parameter(String name, Tensor value) {
-        this(name, value, true);
-    }
-
     /**
-     * A non-trainable parameter (e.g. batch normalisation's moving statistics) is saved and loaded
-     * with the weights but never touched by the optimizer, and counted apart in the summary, as Keras.
+     * A parameter of the given role. A STATE parameter (batch normalisation's moving statistics)
+     * is not trainable: saved and loaded with the weights but never touched by the optimizer, and
+     * counted apart in the summary, as Keras.
      */
-    public Parameter(String name, Tensor value, boolean trainable) {
+    public Parameter(String name, Tensor value, Role role) {
         this.name = name;
         this.value = value;
-        this.trainable = trainable;
+        this.role = role;
+        this.trainable = role != Role.STATE;
     }
 
     public boolean trainable() { return trainable; }
+
+    public Role role() { return role; }
 
     public String name() { return name; }
     public Tensor value() { return value; }

@@ -1,6 +1,7 @@
 package dev.fovea.nn;
 
 import dev.fovea.FoveaException;
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -55,9 +56,10 @@ public final class Reduce extends Layer {
         this.keepDims = keepDims;
     }
 
-    static Reduce fromConfig(Map<String, Object> c, String at) {
-        var r = new LayerConfigReader(c, at, KEYS);
-        return new Reduce(Op.parse(r.string("operation", null), at), ConfigValues.intOrInts(c, "axis", 1, 64, null, at), r.bool("keepdims", true));
+    static Reduce fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        return new Reduce(Op.parse(c.requireString("operation"), c.location()), c.optionalIntOrIntArray("axis", null, 1, 64),
+                c.optionalBoolean("keepdims", true));
     }
 
     public Op op() { return op; }

@@ -1,6 +1,7 @@
 package dev.fovea.nn;
 
 import dev.fovea.FoveaException;
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -57,18 +58,17 @@ public final class Resize2D extends Layer {
         this.config = config;
     }
 
-    static Resize2D fromConfig(Map<String, Object> c, String at) {
-        var r = new LayerConfigReader(c, at, KEYS);
-        int[] size = r.pair("size", null);
-        double[] scale = new double[2];
+    static Resize2D fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        int[] size = c.requireSizePair("size");
+        String at = c.location();
         if (!(c.get("scale") instanceof java.util.List<?> l) || l.size() != 2 || !(l.get(0) instanceof Number a) || !(l.get(1) instanceof Number b)) {
-            throw new FoveaException(at + ".scale must be [height, width], two numbers");
+            throw c.error("scale", "must be [height, width], two numbers");
         }
-        scale[0] = a.doubleValue();
-        scale[1] = b.doubleValue();
-        return new Resize2D(new Config(size[0], size[1], scale[0], scale[1],
-                parse(Mode.class, r.string("interpolation", "nearest"), at), parse(Coordinates.class, r.string("coordinate_transformation_mode", "half_pixel"), at),
-                parse(Rounding.class, r.string("nearest_mode", "round_prefer_floor"), at)));
+        return new Resize2D(new Config(size[0], size[1], a.doubleValue(), b.doubleValue(),
+                parse(Mode.class, c.optionalString("interpolation", "nearest"), at),
+                parse(Coordinates.class, c.optionalString("coordinate_transformation_mode", "half_pixel"), at),
+                parse(Rounding.class, c.optionalString("nearest_mode", "round_prefer_floor"), at)));
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String s, String at) {

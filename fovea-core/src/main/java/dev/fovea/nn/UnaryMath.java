@@ -1,6 +1,7 @@
 package dev.fovea.nn;
 
 import dev.fovea.FoveaException;
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -62,12 +63,12 @@ public final class UnaryMath extends Layer {
     /** x to a constant power. */
     public static UnaryMath pow(double exponent) { return new UnaryMath(Function.POW, exponent, 0); }
 
-    static UnaryMath fromConfig(Map<String, Object> c, String at) {
-        var r = new LayerConfigReader(c, at, KEYS);
-        Function f = Function.parse(r.string("function", null), at);
+    static UnaryMath fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        Function f = Function.parse(c.requireString("function"), c.location());
         return switch (f) {
-            case HARD_SIGMOID -> hardSigmoid(r.number("alpha", 0.2), r.number("beta", 0.5));
-            case POW -> pow(r.number("exponent", null));
+            case HARD_SIGMOID -> hardSigmoid(c.optionalDouble("alpha", 0.2), c.optionalDouble("beta", 0.5));
+            case POW -> pow(c.requireDouble("exponent"));
             default -> of(f);
         };
     }

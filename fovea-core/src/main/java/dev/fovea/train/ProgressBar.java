@@ -75,7 +75,7 @@ public final class ProgressBar implements Callback {
         StringBuilder sb = new StringBuilder();
         if (live) sb.append('\r').append(bar(examples)).append(' ');
         else sb.append(prefix(epoch));
-        sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %.0f img/s", examples, examples, secs, examples / secs));
+        sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %s img/s", examples, examples, secs, rate(examples / secs)));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         if (live) sb.append("\u001b[K");
         out.println(sb);
@@ -92,10 +92,15 @@ public final class ProgressBar implements Callback {
         long eta = Math.round((examples - seen) / Math.max(rate, 1e-9));
         StringBuilder sb = new StringBuilder();
         if (live) sb.append(bar(seen)).append(' ');
-        sb.append(String.format(Locale.ROOT, "%d/%d %.0f img/s", seen, examples, rate));
+        sb.append(String.format(Locale.ROOT, "%d/%d %s img/s", seen, examples, rate(rate)));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         sb.append(String.format(Locale.ROOT, " ETA %d:%02d", eta / 60, eta % 60));
         return sb.toString();
+    }
+
+    /** Whole images per second, with a decimal below 10 (a large model runs at "0.5 img/s", not "0"). */
+    private static String rate(double imagesPerSecond) {
+        return String.format(Locale.ROOT, imagesPerSecond < 10 ? "%.1f" : "%.0f", imagesPerSecond);
     }
 
     private String bar(int seen) {

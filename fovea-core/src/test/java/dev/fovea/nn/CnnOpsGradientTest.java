@@ -120,7 +120,7 @@ class CnnOpsGradientTest {
                 new Resize2D(new Resize2D.Config(7, 9, 1.75, 2.25, Resize2D.Mode.LINEAR, Resize2D.Coordinates.ALIGN_CORNERS, Resize2D.Rounding.CEIL)));
         for (Layer l : layers) {
             Map<String, Object> c = l.config();
-            Layer back = LayerRegistry.create(l.className(), dev.fovea.io.Json.parseObject(dev.fovea.io.Json.write(c), "c").map(), "test");
+            Layer back = LayerTypes.create(l.className(), dev.fovea.json.Json.parseObject(dev.fovea.json.Json.write(c), "c"));
             assertEquals(c, back.config(), l.className());
         }
         Shape in = Shape.of(4, 4, 3);
