@@ -504,6 +504,70 @@ def nested_block():
                    "made_without_keras": True, "rtol": 1e-4, "atol": 1e-5, "note": note + " (Keras 2 HDF5 layout)"}, fh, indent=1)
 
 
+def layer_norm():
+    x = rng.standard_normal((2, 6, 5, 4)).astype(np.float32)
+    c1 = weights((1, 1, 4, 6), (6,))
+    gamma = (1 + 0.3 * rng.standard_normal(6)).astype(np.float32)
+    beta = (0.2 * rng.standard_normal(6)).astype(np.float32)
+    d1 = weights((6, 3), (3,))
+    d2 = weights((90, 2), (2,), scale=0.2)
+    layers = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 6, 5, 4], "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None},
+        layer("Conv2D", conv_config(6, 1, "valid", "linear"), [None, 6, 5, 4], "conv2d"),
+        layer("LayerNormalization", {"axis": -1, "epsilon": 0.001, "center": True, "scale": True, "rms_scaling": False},
+              [None, 6, 5, 6], "layer_normalization"),
+        layer("Dense", {"units": 3, "activation": "elu", "use_bias": True}, [None, 6, 5, 6], "dense"),
+        layer("Flatten", {"data_format": "channels_last"}, [None, 6, 5, 3], "flatten"),
+        layer("Dense", {"units": 2, "activation": "linear", "use_bias": True}, [None, 90], "dense_1"),
+    ]
+    config = {"module": "keras", "class_name": "Sequential",
+              "config": {"name": "layer_norm", "trainable": True, "dtype": dtype_policy(), "layers": layers},
+              "registered_name": None, "build_config": {"input_shape": [None, 6, 5, 4]}}
+    layer_vars = [("conv2d", c1), ("layer_normalization", [gamma, beta]), ("dense", d1), ("flatten", []), ("dense_1", d2)]
+    h = conv(t(x), *c1, "valid")
+    h = F.layer_norm(h, (6,), t(gamma), t(beta), eps=1e-3)
+    h = F.elu(h @ t(d1[0]) + t(d1[1]))          # Dense on a rank-4 tensor: the last axis
+    out = h.reshape(2, -1) @ t(d2[0]) + t(d2[1])
+    write_model(os.path.join(OUT, "layer_norm"), config, layer_vars, x, [out.numpy()], True,
+                "LayerNormalization over the channels of a feature map, then a Dense on the 4-D tensor (its last axis) with elu, "
+                "Flatten, Dense")
+
+
+def resizing():
+    x = (rng.standard_normal((2, 7, 9, 3)) * 50 + 100).astype(np.float32)
+    c1 = weights((3, 3, 3, 4), (4,))
+    dense = weights((4, 2), (2,))
+    layers = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 7, 9, 3], "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None},
+        layer("Resizing", {"height": 12, "width": 5, "interpolation": "bilinear", "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False,
+                           "fill_mode": "constant", "fill_value": 0.0, "antialias": False, "data_format": "channels_last"},
+              [None, 7, 9, 3], "resizing"),
+        layer("Rescaling", {"scale": 1 / 255, "offset": 0.0}, [None, 12, 5, 3], "rescaling"),
+        layer("Conv2D", conv_config(4, 3, "same", "relu"), [None, 12, 5, 3], "conv2d"),
+        layer("UpSampling2D", {"size": [2, 3], "interpolation": "bilinear", "data_format": "channels_last"}, [None, 12, 5, 4], "up_sampling2d"),
+        layer("Resizing", {"height": 10, "width": 11, "interpolation": "nearest", "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False,
+                           "data_format": "channels_last"}, [None, 24, 15, 4], "resizing_1"),
+        layer("GlobalMaxPooling2D", {"data_format": "channels_last", "keepdims": False}, [None, 10, 11, 4], "global_max_pooling2d"),
+        layer("Dense", {"units": 2, "activation": "linear", "use_bias": True}, [None, 4], "dense"),
+    ]
+    config = {"module": "keras", "class_name": "Sequential",
+              "config": {"name": "resizing", "trainable": True, "dtype": dtype_policy(), "layers": layers},
+              "registered_name": None, "build_config": {"input_shape": [None, 7, 9, 3]}}
+    layer_vars = [("resizing", []), ("rescaling", []), ("conv2d", c1), ("up_sampling2d", []), ("resizing_1", []),
+                  ("global_max_pooling2d", []), ("dense", dense)]
+    # PyTorch's align_corners=False and 'nearest-exact' sample at half-pixel centres, as TensorFlow's resize does.
+    h = F.interpolate(t(x).permute(0, 3, 1, 2), size=(12, 5), mode="bilinear", align_corners=False).permute(0, 2, 3, 1)
+    h = torch.relu(conv(h / 255, *c1, "same"))
+    h = F.interpolate(h.permute(0, 3, 1, 2), size=(24, 15), mode="bilinear", align_corners=False)
+    h = F.interpolate(h, size=(10, 11), mode="nearest-exact").permute(0, 2, 3, 1)
+    out = h.amax(dim=(1, 2)) @ t(dense[0]) + t(dense[1])
+    write_model(os.path.join(OUT, "resizing"), config, layer_vars, x, [out.numpy()], True,
+                "Resizing (bilinear down/up-sampling per axis, then nearest), Rescaling, Conv2D, UpSampling2D bilinear, "
+                "GlobalMaxPooling2D, Dense")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     sequential_cnn()
@@ -511,4 +575,6 @@ if __name__ == "__main__":
     functional_channels_first()
     sequence_conv1d()
     nested_block()
+    layer_norm()
+    resizing()
     print("wrote", os.path.abspath(OUT))

@@ -39,7 +39,7 @@ final class FolderPrediction {
         if (toStdout && (c.resume || c.overwrite)) throw new CliException((c.resume ? "--resume" : "--overwrite") + " needs an --output file");
         if (c.resume && c.overwrite) throw new CliException("--resume and --overwrite contradict each other; pick one");
 
-        Model m = ModelSource.trained(c.model).model();
+        Model m = ModelSource.forInference(c.model).model();
         StreamingPredictor predictor = new StreamingPredictor(m).topK(c.topK).readers(c.decodeThreads);
         if (c.batchSize != null) predictor.batchSize(c.batchSize);
         ClassifierOutput output = m.output();

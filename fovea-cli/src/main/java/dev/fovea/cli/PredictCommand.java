@@ -93,7 +93,7 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Today's output for a few image files: all loaded and checked first, then printed. */
     private int printFiles() {
-        Model m = ModelSource.trained(model).model();
+        Model m = ModelSource.forInference(model).model();
         ImageLoader loader = new ImageLoader(maxPixels);
         // Load and check every image first: one bad file stops the run before any output.
         List<LoadedImage> loaded = new ArrayList<>();

@@ -35,8 +35,8 @@ public final class AtomicFiles {
      * Writes {@code target} by running {@code body} on a buffered stream to a temporary file, then
      * renaming it into place. If the body or any step throws, the temporary file is deleted and
      * the target is untouched. The body need not close the stream (closing it is harmless).
-     * The temporary file is named {@code .NAME.RANDOM.tmp}; one left behind by a killed process
-     * is recognizable and safe to delete. The parent directory must exist. If the target is a
+     * The temporary file is named {@code .NAME.RANDOM.tmp}; those a killed process left behind
+     * (older than a minute) are deleted by the next save of the same target. The parent directory must exist. If the target is a
      * symbolic link, the link itself is replaced by a regular file.
      */
     public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
@@ -45,6 +45,7 @@ public final class AtomicFiles {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new NoSuchFileException(String.valueOf(dir), null, "directory does not exist");
         }
+        removeStaleTemps(dir, absolute.getFileName().toString());
         Path temp = null;
         try {
             FileChannel channel = null;
@@ -104,6 +105,43 @@ public final class AtomicFiles {
         } catch (IOException | UnsupportedOperationException ignored) {
             // The file content is already durable; only the rename might be replayed after a crash.
         }
+    }
+
+    /** A temporary file older than this was left by a process that died (kill -9, power cut) mid-save. */
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
+
+    /**
+     * Deletes the temporary files an interrupted save of {@code name} left beside it: only regular
+     * files named exactly as {@link #tempName} names them for this target, and not modified for
+     * {@link #STALE_AFTER} (a save in progress in another process keeps its file fresh). Best effort:
+     * a file that cannot be listed or deleted is left, and the save goes on.
+     */
+    private static void removeStaleTemps(Path dir, String name) {
+        String base = name.length() > MAX_NAME_IN_TEMP ? name.substring(0, MAX_NAME_IN_TEMP) : name;
+        String prefix = "." + base + ".";
+        long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
+        try (var entries = Files.newDirectoryStream(dir, p -> isOurTemp(p.getFileName().toString(), prefix))) {
+            for (Path p : entries) {
+                try {
+                    var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (attrs.isRegularFile() && attrs.lastModifiedTime().toMillis() < cutoff) Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // another process removed or holds it: not ours to fight over
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // an unlistable directory: the save itself will say what is wrong
+        }
+    }
+
+    /** ".NAME." + 16 lower-case hex digits + ".tmp", exactly what {@link #tempName} makes. */
+    static boolean isOurTemp(String file, String prefix) {
+        if (!file.startsWith(prefix) || !file.endsWith(".tmp") || file.length() != prefix.length() + 16 + 4) return false;
+        for (int i = prefix.length(); i < prefix.length() + 16; i++) {
+            char c = file.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
     }
 
     private static String tempName(String name) {

@@ -77,8 +77,9 @@ public final class Checkpoint {
     }
 
     public static Restored load(Path file) {
-        ArchiveContents contents = ModelArchive.read(file);
-        ModelFile.Saved saved = ModelFile.fromContents(contents, file);
+        ModelFile.Loaded loaded = ModelFile.loadChecked(file);
+        ArchiveContents contents = loaded.contents();
+        ModelFile.Saved saved = loaded.saved();
         String where = contents.where(ArchiveEntry.TRAINING_JSON);
         String text = contents.json(ArchiveEntry.TRAINING_JSON)
                 .orElseThrow(() -> new FoveaException(file + ": a model file, not a checkpoint (no training.json): Checkpoint.load resumes from checkpoints; read a model file with ModelFile.load"));

@@ -138,8 +138,17 @@ public final class ModelArchive {
 
     /** Reads and checks a model file; see the class comment for what is refused. */
     public static ArchiveContents read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}; when {@code planFor} is given, it turns model.json (always read
+     * first) into the plan every tensor entry's header is checked against before its data is read.
+     */
+    static ArchiveContents read(Path file, java.util.function.Function<String, TensorPlan> planFor) {
         String where = file.toString();
         if (Files.isDirectory(file)) throw new FoveaException(where + ": is a directory, not a Fovea model file");
+        InputFiles.requireRegular(file);
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile(), StandardCharsets.UTF_8);
@@ -155,8 +164,12 @@ public final class ModelArchive {
         try (zip) {
             Map<ArchiveEntry, ZipEntry> found = listEntries(zip, where);
             Map<ArchiveEntry, Object> values = new EnumMap<>(ArchiveEntry.class);
+            TensorPlan plan = null;
+            // EnumMap order: model.json comes first, so the plan is there before any tensor entry.
             for (Map.Entry<ArchiveEntry, ZipEntry> e : found.entrySet()) {
-                values.put(e.getKey(), readEntry(zip, e.getValue(), e.getKey(), where + ": " + e.getKey().fileName()));
+                Object value = readEntry(zip, e.getValue(), e.getKey(), where + ": " + e.getKey().fileName(), plan);
+                if (e.getKey() == ArchiveEntry.MODEL_JSON && planFor != null) plan = planFor.apply((String) value);
+                values.put(e.getKey(), value);
             }
             return ArchiveContents.fromFile(values, where);
         } catch (IOException e) {
@@ -202,7 +215,7 @@ public final class ModelArchive {
                 entry + " is not part of a Fovea model file (allowed: " + ArchiveEntry.allNames() + ")"));
     }
 
-    private static Object readEntry(ZipFile zip, ZipEntry ze, ArchiveEntry e, String where) {
+    private static Object readEntry(ZipFile zip, ZipEntry ze, ArchiveEntry e, String where, TensorPlan plan) {
         long size = ze.getSize();
         if (size < 0) throw new FoveaException(where + ": entry has no declared size");
         if (size > e.maxBytes()) {
@@ -218,7 +231,9 @@ public final class ModelArchive {
             }
             TensorFile tensors;
             try {
-                tensors = Safetensors.read(in, size, where);
+                tensors = plan == null ? Safetensors.read(in, size, where) : Safetensors.read(in, size, where, h -> plan.check(e, h, where));
+            } catch (TensorPlan.Refusal refused) {
+                throw refused;   // declared, not damaged: reading gigabytes to check a CRC would be the attack itself
             } catch (FoveaException malformed) {
                 // A damaged file should say "damaged", not blame the writer: if the bytes fail
                 // their CRC, report that instead of whatever the damage looked like.

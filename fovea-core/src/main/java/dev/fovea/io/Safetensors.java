@@ -157,6 +157,15 @@ public final class Safetensors {
      * of the stream itself propagate as IOException.
      */
     public static TensorFile read(InputStream in, long length, String where) throws IOException {
+        return read(in, length, where, header -> { });
+    }
+
+    /**
+     * As {@link #read(InputStream, long, String)}, with {@code plan} shown the validated header
+     * before any tensor data is read or allocated: it throws to refuse what the caller knows is
+     * wrong (a model file's tensors must be its architecture's parameters).
+     */
+    static TensorFile read(InputStream in, long length, String where, java.util.function.Consumer<SafetensorsHeader> plan) throws IOException {
         if (length < 0) throw new IllegalArgumentException("negative length " + length);
         byte[] prefix = in.readNBytes(8);
         long headerLength = headerLength(prefix, length, where);
@@ -166,6 +175,7 @@ public final class Safetensors {
             throw new FoveaException(where + ": truncated: the file ends inside its " + headerLength + "-byte header");
         }
         SafetensorsHeader header = SafetensorsHeader.parse(headerBytes, length - 8 - headerLength, where);
+        plan.accept(header);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         byte[] chunk = new byte[CHUNK_BYTES];
         // The header check proved the entries tile the buffer in this order, so a sequential read

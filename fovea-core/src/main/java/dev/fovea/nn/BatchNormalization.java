@@ -91,7 +91,7 @@ public final class BatchNormalization extends Layer {
         Tensor out = s.outBuf.get(x.shape());
         s.op.forward(out.data(), x.data(), gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
                 movingMean.value().data(), movingVariance.value().data(), x.dim(0) * outerPerExample, channels, inner,
-                (float) config.epsilon, (float) config.momentum, ctx.training());
+                (float) config.epsilon, (float) config.momentum, ctx.training() && !frozen());
         return out;
     }
 
@@ -99,8 +99,28 @@ public final class BatchNormalization extends Layer {
         Scratch s = scratch(Scratch::new);
         Tensor lastInput = s.lastInput;
         Tensor dx = needInputGrad ? s.dxBuf.get(dy.shape()) : null;
+        if (frozen()) {
+            // A frozen layer normalises with its moving statistics, as at inference (Keras does the
+            // same for fine-tuning): y is affine in x, so dx = dy · gamma / sqrt(movingVariance + eps).
+            if (dx != null) frozenInputGradient(dx.data(), dy.data(), dy.dim(0) * outerPerExample);
+            return dx;
+        }
         s.op.backward(dx == null ? null : dx.data(), gamma == null ? null : gamma.grad().data(), beta == null ? null : beta.grad().data(),
                 dy.data(), lastInput.data(), gamma == null ? null : gamma.value().data(), dy.dim(0) * outerPerExample, channels, inner);
         return dx;
+    }
+
+    /** dx (outer, channels, inner) = dy · gamma / sqrt(movingVariance + epsilon), per channel. */
+    private void frozenInputGradient(float[] dx, float[] dy, int outer) {
+        float[] var = movingVariance.value().data();
+        float[] scale = new float[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            scale[ch] = (float) ((gamma == null ? 1.0 : gamma.value().data()[ch]) / Math.sqrt(var[ch] + config.epsilon));
+        }
+        for (int o = 0, k = 0; o < outer; o++) {
+            for (int ch = 0; ch < channels; ch++) {
+                for (int i = 0; i < inner; i++, k++) dx[k] = dy[k] * scale[ch];
+            }
+        }
     }
 }

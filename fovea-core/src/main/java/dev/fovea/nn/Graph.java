@@ -75,6 +75,19 @@ public class Graph {
         return nodes.size() - 1;
     }
 
+    /**
+     * Puts {@code layer} in place of node {@code index}'s layer, reading the same inputs; only
+     * before {@link #build} (e.g. a classifier head sized for the data's classes).
+     */
+    public void replaceLayer(int index, Layer layer) {
+        if (inputShape != null) throw new IllegalStateException("model " + name + " is already built");
+        Node old = nodes.get(index);
+        if (layer.arity() > 0 && layer.arity() != old.inputs.length) {
+            throw new FoveaException("model " + name + ": layer " + layer.className() + " takes " + layer.arity() + " input(s), node " + index + " has " + old.inputs.length);
+        }
+        nodes.set(index, new Node(layer, old.inputs));
+    }
+
     public String name() { return name; }
     public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
     public boolean isBuilt() { return inputShape != null; }

@@ -124,6 +124,18 @@ public abstract class Layer {
     public boolean isBuilt() { return outputShape != null; }
     public List<Parameter> parameters() { return Collections.unmodifiableList(parameters); }
 
+    /** Freezes (or thaws) every parameter of the layer, as Keras's {@code layer.trainable = False}. */
+    public void freeze(boolean f) {
+        for (Parameter p : parameters) p.freeze(f);
+    }
+
+    /** True when the layer has parameters and all of them are frozen. */
+    public boolean frozen() {
+        if (parameters.isEmpty()) return false;
+        for (Parameter p : parameters) if (!p.frozen()) return false;
+        return true;
+    }
+
     public long parameterCount() {
         long n = 0;
         for (Parameter p : parameters) n += p.size();

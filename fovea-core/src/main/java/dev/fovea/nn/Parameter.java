@@ -33,6 +33,7 @@ public final class Parameter {
     private final Tensor value;
     private volatile Tensor grad;   // allocated on first use: a model that only predicts (an import) never needs it
     private final boolean trainable;
+    private volatile boolean frozen;   // fine-tuning: kept as loaded, as Keras's layer.trainable = False
     private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
 
     /**
@@ -47,7 +48,16 @@ public final class Parameter {
         this.trainable = role != Role.STATE;
     }
 
-    public boolean trainable() { return trainable; }
+    /** Whether the optimizer updates it: trainable by nature (not a moving statistic) and not frozen. */
+    public boolean trainable() { return trainable && !frozen; }
+
+    /**
+     * Freezes (or thaws) the parameter for fine-tuning: a frozen parameter is not updated and counts
+     * as non-trainable. Set before compile: the optimizer binds the trainable parameters once.
+     */
+    public void freeze(boolean f) { frozen = f; }
+
+    public boolean frozen() { return frozen; }
 
     public Role role() { return role; }
 

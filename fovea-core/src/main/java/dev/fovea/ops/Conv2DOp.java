@@ -1,6 +1,7 @@
 package dev.fovea.ops;
 
 import dev.fovea.ops.gemm.Gemm;
+import dev.fovea.tensor.VectorSupport;
 
 /**
  * 2-D convolution, NHWC input and HWIO kernel (Keras layouts), forward and backward side by side.
@@ -22,7 +23,7 @@ public final class Conv2DOp {
 
     private float[] col = new float[0];   // (N*OH*OW, KH*KW*C) from the last im2col forward
     private final ColumnSums biasGrad = new ColumnSums();
-    private final DirectConv2D direct = new DirectConv2D();
+    private final DirectConv2D direct = VectorSupport.available() ? new DirectConv2D() : null;   // null: im2col + GEMM only
     private final BlockedInputGrad inputGrad = new BlockedInputGrad();
     private boolean lastDirect;
 
@@ -36,7 +37,7 @@ public final class Conv2DOp {
     /** As {@link #forward(float[], float[], float[], float[], int, int, int, WindowGeometry)}, then ReLU when {@code relu}. */
     public void forward(float[] out, float[] x, float[] kernel, float[] bias, boolean relu, int n, int c, int f, WindowGeometry g) {
         int k = g.kH() * g.kW() * c;
-        lastDirect = k <= DIRECT_MAX_TAPS;
+        lastDirect = direct != null && k <= DIRECT_MAX_TAPS;
         if (lastDirect) {
             direct.forward(out, x, kernel, bias, relu, n, c, f, g);
             return;

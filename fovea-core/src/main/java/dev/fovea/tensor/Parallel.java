@@ -24,16 +24,27 @@ public final class Parallel {
 
     private Parallel() {}
 
+    /**
+     * Past a few threads per core a pool only adds switching and memory (each thread has its
+     * stack): 100,000 threads once took a machine to a load of 1600.
+     */
+    public static final int MAX_THREADS_PER_CORE = 4;
+
+    /** The most threads {@link #setThreads} accepts: {@value #MAX_THREADS_PER_CORE} per core. */
+    public static int maxThreads() {
+        return MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
     private static int defaultThreads() {
         String p = System.getProperty("fovea.threads");
         if (p != null && !p.isBlank()) {
             try {
                 int n = Integer.parseInt(p.trim());
-                if (n >= 1) return n;
+                if (n >= 1 && n <= maxThreads()) return n;
             } catch (NumberFormatException ignored) {
                 // fall through to the core count
             }
-            throw new IllegalArgumentException("fovea.threads must be a positive integer, got '" + p + "'");
+            throw new IllegalArgumentException("fovea.threads must be an integer in 1.." + maxThreads() + ", got '" + p + "'");
         }
         return Runtime.getRuntime().availableProcessors();
     }
@@ -49,7 +60,9 @@ public final class Parallel {
 
     /** Replaces the shared pool (e.g. {@code --threads}); call before work starts. */
     public static synchronized void setThreads(int threads) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > maxThreads()) {
+            throw new IllegalArgumentException("threads must be 1.." + maxThreads() + " (" + MAX_THREADS_PER_CORE + " per core), got " + threads);
+        }
         if (threads == pool.size()) return;
         WorkerPool old = pool;
         pool = new WorkerPool(threads);

@@ -133,6 +133,10 @@ public final class Trainer {
         History history = new History();
         for (Map<String, Double> logs : start.history()) history.add(logs);
         List<Callback> callbacks = o.callbacks;
+        if (o.verbose && callbacks.stream().noneMatch(c -> c instanceof ProgressBar)) {
+            callbacks = new java.util.ArrayList<>(callbacks);
+            callbacks.add(0, ProgressBar.forConsole());
+        }
         for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).setTrainer(this);
         for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onTrainBegin(o.epochs, data.size(), o.batchSize);
         RunningLogs running = new RunningLogs(metrics.contains("accuracy"));

@@ -58,6 +58,7 @@ public final class Cifar10 {
     }
 
     private static long size(Path file) {
+        dev.fovea.io.InputFiles.requireRegular(file);
         long size;
         try {
             size = Files.size(file);
@@ -114,6 +115,7 @@ public final class Cifar10 {
     public static List<String> readClassNames(Path file) {
         byte[] bytes;
         try {
+            dev.fovea.io.InputFiles.requireRegular(file);
             if (Files.size(file) > 64 * 1024) throw new FoveaException(file + ": " + Files.size(file) + " bytes is too large for a list of class names");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {

@@ -213,7 +213,7 @@ public final class DataSources {
 
     private static DataSource fromFiles(String description, List<Path> files, List<String> classNames) {
         List<IdxSource.Input> in = files.stream()
-                .map(p -> new IdxSource.Input(p.toString(), () -> Files.newInputStream(p)))
+                .map(p -> new IdxSource.Input(p.toString(), () -> Files.newInputStream(dev.fovea.io.InputFiles.requireRegular(p))))
                 .toList();
         return new IdxSource(description, in.get(0), in.get(1), in.get(2), in.get(3),
                 classNames == null ? null : List.copyOf(classNames));

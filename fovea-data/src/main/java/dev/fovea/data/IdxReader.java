@@ -58,6 +58,7 @@ public final class IdxReader {
     }
 
     public IdxArray read(Path file) {
+        dev.fovea.io.InputFiles.requireRegular(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(file.toString(), in);
         } catch (NoSuchFileException e) {

@@ -38,6 +38,7 @@ final class ImageDecoder {
 
     /** The file's bytes when it is small (the common case in datasets), else null. */
     private static byte[] readSmall(Path file) {
+        dev.fovea.io.InputFiles.requireRegular(file);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] b = in.readNBytes((int) IN_MEMORY_BYTES + 1);
             return b.length <= IN_MEMORY_BYTES ? b : null;

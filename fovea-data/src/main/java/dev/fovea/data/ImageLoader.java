@@ -102,6 +102,7 @@ public final class ImageLoader {
      */
     <T> T decode(Path file, Converter<T> converter) {
         String name = file.toString();
+        dev.fovea.io.InputFiles.requireRegular(file);
         ImageFormat format;
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = new byte[ImageFormat.SNIFF_BYTES];
@@ -149,7 +150,17 @@ public final class ImageLoader {
                         "%s: %dx%d pixels (%.1f megapixels) is above the limit of %s; shrink the image or raise the limit",
                         name, width, height, pixels / 1e6, pixelCount(maxPixels)));
             }
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             BufferedImage image = reader.read(0);
+            for (String w : warnings) {
+                // The JDK's JPEG decoder (libjpeg) pads a truncated image with grey and only warns:
+                // "Truncated File - Missing EOI marker", "Corrupt JPEG data: premature end of data segment".
+                String lower = w.toLowerCase(Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("truncated")) {
+                    throw new FoveaException(name + ": truncated or corrupt " + format + " image (the data ends early: " + w + ")");
+                }
+            }
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new FoveaException(name + ": " + format + " decoded to " + image.getWidth() + "x" + image.getHeight()
                         + " pixels but its header says " + width + "x" + height);

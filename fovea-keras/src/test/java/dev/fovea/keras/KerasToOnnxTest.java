@@ -26,7 +26,7 @@ class KerasToOnnxTest {
     @TempDir Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"keras2/weights_simpleconv2d", "keras2/examples_gans_wgan_discriminator", "keras3/sequential_cnn", "keras3/functional_channels_first"})
+    @ValueSource(strings = {"keras2/weights_simpleconv2d", "keras2/examples_gans_wgan_discriminator", "keras3/sequential_cnn", "keras3/functional_channels_first", "keras3/layer_norm", "keras3/resizing"})
     void onnxRuntimeAgreesWithTheKerasExpectedOutput(String name) throws OrtException {
         Path dir = KerasImportTest.resource(name);
         Path modelFile = dir.resolve(name.startsWith("keras3") ? "model.keras" : "model.h5");

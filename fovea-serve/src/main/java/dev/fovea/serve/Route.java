@@ -17,16 +17,16 @@ record Route(String endpoint, ServedModel model) {
             case MODELS, MODELS + "/" -> { return get(method, "models"); }
             default -> { }
         }
-        if (!path.startsWith(MODELS + "/")) throw HttpError.notFound("no endpoint " + path + "; see GET " + MODELS + " and the page at /");
-        String rest = URLDecoder.decode(path.substring(MODELS.length() + 1), StandardCharsets.UTF_8);
+        if (!path.startsWith(MODELS + "/")) throw HttpError.notFound("no endpoint " + shown(path) + "; see GET " + MODELS + " and the page at /");
+        String rest = decode(path.substring(MODELS.length() + 1), "the path");
         int colon = rest.indexOf(':');
         String name = colon < 0 ? rest : rest.substring(0, colon);
         ServedModel m = models.get(name);
-        if (m == null) throw HttpError.notFound("no model named \"" + name + "\"; served: " + String.join(", ", models.keySet()));
+        if (m == null) throw HttpError.notFound("no model named \"" + shown(name) + "\"; served: " + String.join(", ", models.keySet()));
         if (colon < 0) return new Route(get(method, "model").endpoint, m);
         String verb = rest.substring(colon + 1);
         if (!verb.equals("predict") && !verb.equals("visualize")) {
-            throw HttpError.notFound("no method :" + verb + " on model " + name + "; accepted: :predict, :visualize");
+            throw HttpError.notFound("no method :" + shown(verb) + " on model " + name + "; accepted: :predict, :visualize");
         }
         if (!method.equals("POST")) throw new HttpError(405, "method_not_allowed", path + " takes POST with an image or JSON tensor body, not " + method);
         return new Route(verb, m);
@@ -50,7 +50,7 @@ record Route(String endpoint, ServedModel model) {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw HttpError.badRequest("top_k must be a positive integer, got \"" + v + "\"");
+        throw HttpError.badRequest("top_k must be a positive integer, got \"" + shown(v) + "\"");
     }
 
     /** ?class=NAME|INDEX for :visualize, else the predicted class. */
@@ -65,15 +65,41 @@ record Route(String endpoint, ServedModel model) {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw HttpError.badRequest("class \"" + v + "\" is not a class of model " + m.name + "; accepted: 0.." + (m.classes() - 1) + " or a label");
+        throw HttpError.badRequest("class \"" + shown(v) + "\" is not a class of model " + m.name + "; accepted: 0.." + (m.classes() - 1) + " or a label");
+    }
+
+    /**
+     * Client-sent text as an error message shows it: control characters (a decoded %0A, say) as
+     * \\uXXXX, at most 100 characters, so every message stays one line (found by RequestFuzzTest).
+     */
+    static String shown(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 100; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.length() < 100 || s.length() <= 100 ? b.toString() : b + "...";
+    }
+
+    /** Percent-decoding; a malformed escape ("%", "%zz") is the client's error, a 400, not a 500 (found by RequestFuzzTest). */
+    private static String decode(String s, String where) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("malformed percent-encoding in " + where + ": " + e.getMessage());
+        }
     }
 
     private static String param(String rawQuery, String key) {
         if (rawQuery == null) return null;
         for (String kv : rawQuery.split("&")) {
             int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            if (k.equals(key)) return eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            String k = decode(eq < 0 ? kv : kv.substring(0, eq), "the query");
+            if (k.equals(key)) return eq < 0 ? "" : decode(kv.substring(eq + 1), "the query");
         }
         return null;
     }

@@ -4,6 +4,7 @@ import dev.fovea.FoveaException;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
 import dev.fovea.model.Model;
+import dev.fovea.model.compile.InferenceCompiler;
 import dev.fovea.train.ClassifierOutput;
 
 import java.nio.file.Files;
@@ -52,7 +53,8 @@ final class ServedModel implements AutoCloseable {
         if (m.outputShape().rank() != 1) {
             throw new FoveaException(file + ": the server answers classifiers, whose output is (classes,); this model outputs " + m.outputShape());
         }
-        return new ServedModel(name, file, m, m);
+        // Requests run the graph compiled for inference; visualisation (gradients, every layer's maps) the graph as saved.
+        return new ServedModel(name, file, InferenceCompiler.compile(m), m);
     }
 
     /** A model built in memory (tests); visualisation may run on the same instance or on another. */
@@ -92,9 +94,10 @@ final class ServedModel implements AutoCloseable {
         d.put("labels", labels());
         d.put("output", output.description());
         d.put("softmax_applied", output.appliesSoftmax());
-        d.put("parameters", model.parameterCount());
+        // The graph as saved (the visualisation instance), not the one compiled for inference.
+        d.put("parameters", vizModel.parameterCount());
         List<Object> layers = new ArrayList<>();
-        for (Layer l : model.layers()) {
+        for (Layer l : vizModel.layers()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", l.name());
             m.put("class_name", l.className());
@@ -103,7 +106,7 @@ final class ServedModel implements AutoCloseable {
             layers.add(m);
         }
         d.put("layers", layers);
-        d.put("summary", model.summary());
+        d.put("summary", vizModel.summary());
         d.put("endpoints", Map.of("predict", "/v1/models/" + name + ":predict", "visualize", "/v1/models/" + name + ":visualize"));
         return d;
     }

@@ -2,7 +2,6 @@ package dev.fovea.serve;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -151,6 +150,8 @@ class HostileClientTest {
                     post + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
                     post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
                     "GET /hea\rlthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    // found by RequestFuzzTest: a malformed percent escape in the query was a 500
+                    "POST /v1/models/tiny:predict?top_k=% HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 0\r\n\r\n",
                     "GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n",
                     "GET / HTTP/7.1\r\nHost: 127.0.0.1\r\n\r\n",
                     "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n",
@@ -160,7 +161,8 @@ class HostileClientTest {
                 RawHttp.Reply r = RawHttp.exchange(port, c, 3000);
                 String shown = c.substring(0, Math.min(60, c.length())).replace("\r", "\\r").replace("\n", "\\n");
                 System.out.println(shown + " -> " + r.status() + " " + r.body());
-                assertTrue(r.status() >= 400 && r.status() < 600, shown + " -> " + r.head());
+                // the client's error: a 4xx (505 for an HTTP version the server does not speak), never a 500
+                assertTrue(r.status() >= 400 && r.status() < 500 || r.status() == 505, shown + " -> " + r.head());
                 assertTrue(r.isJsonError(), shown + " -> a JSON error body, got:\n" + r.head() + "\n\n" + r.body());
             }
             assertEquals(200, Http.of(s).get("/healthz").status());
@@ -193,13 +195,5 @@ class HostileClientTest {
         long n = 0;
         while (m.find()) if (Arrays.asList(m.group(1).split(",")).contains("reason=\"" + reason + "\"")) n += Long.parseLong(m.group(2));
         return n;
-    }
-
-    static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing a test socket
-        }
     }
 }

@@ -31,14 +31,12 @@ final class ClassifierRows {
     }
 
     /**
-     * Class probabilities of a batch. The model is shared by every task of this executor JVM;
-     * the lock keeps one forward pass at a time on it (each pass already uses every core
-     * through Fovea's worker pool).
+     * Class probabilities of a batch (a softmax applied when the model ends in logits, as
+     * {@code Model.predict} does). The model is shared by every task of this executor JVM:
+     * inference is thread-safe (each thread runs in its own workspace), so tasks need no lock.
      */
     static Tensor probabilities(Model model, Tensor batch) {
-        synchronized (model) {
-            return model.predict(batch);
-        }
+        return model.predict(batch);
     }
 
     static Object[] of(Tensor probs, int row, List<String> classNames) {

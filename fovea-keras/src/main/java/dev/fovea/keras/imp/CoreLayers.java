@@ -43,6 +43,7 @@ final class CoreLayers {
         table.put("PReLU", CoreLayers::prelu);
         table.put("Softmax", CoreLayers::softmax);
         table.put("BatchNormalization", CoreLayers::batchNorm);
+        table.put("LayerNormalization", CoreLayers::layerNorm);
         for (String d : List.of("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D")) {
             // Identity at inference; fine-tuning drops single values (SpatialDropout drops whole channels in Keras).
             table.put(d, c -> c.graph().add(new Dropout(c.number("rate", 0.5)).named(c.name("")), c.input().channelsLast(), c.input()));
@@ -177,6 +178,57 @@ final class CoreLayers {
         names.add("moving_variance");
         var w = c.weights(names.toArray(String[]::new));
         for (int i = 0; i < names.size(); i++) g.weight(bn, names.get(i), w.get(i).data(), w.get(i).dims(), c.where() + " " + names.get(i));
+        return y;
+    }
+
+    /**
+     * LayerNormalization over the last axis, composed exactly: the mean as a matrix product with
+     * 1/C, the deviation d, then d / sqrt(var + eps) from local response normalization with a window
+     * spanning every channel: d / (C·eps + Σ d²)^(1/2) = d / sqrt(C) / sqrt(var + eps), times sqrt(C);
+     * then gamma and beta.
+     */
+    private static Value layerNorm(Call c) {
+        GraphBuilder g = c.graph();
+        Value x = c.input();
+        Object a = c.config().get("axis");
+        int axis = a instanceof List<?> l && l.size() == 1 ? c.config().requireIntArray("axis", -64, 64)[0]
+                : a instanceof List<?> ? Integer.MIN_VALUE : c.integer("axis", -1, -64, 64);
+        int rank = x.rank() + 1;
+        int positive = axis < 0 ? axis + rank : axis;
+        boolean channelsOfHeld = x.channelsLast() && positive == 1;
+        if (!channelsOfHeld && positive != rank - 1) {
+            throw c.error("normalises axis " + a + "; Fovea imports LayerNormalization over the last axis only");
+        }
+        if (c.bool("rms_scaling", false)) throw c.error("has rms_scaling=true, which Fovea does not import");
+        if (!channelsOfHeld) x = g.keras(x);
+        boolean cl = x.channelsLast();
+        int channels = x.held().dim(-1);
+        double eps = c.number("epsilon", 1e-3);
+        MatMul mean = new MatMul(Shape.of(channels, 1), false).named(c.name("mean"));
+        Value mu = g.add(mean, cl, x);
+        float[] ones = new float[channels];
+        java.util.Arrays.fill(ones, 1f / channels);
+        g.weight(mean, "kernel", ones, new int[] {channels, 1}, c.where() + " mean weights");
+        Value d = g.add(new Elementwise(Elementwise.Operation.SUBTRACT).named(c.name("centered")), cl, x, mu);
+        int window = 2 * channels - 1;
+        Value n = g.add(new dev.fovea.nn.LocalResponseNormalization(window, window, 0.5, channels * eps).named(c.name("normalized")), cl, d);
+        Value y = Activations.scale(c, n, Math.sqrt(channels), "rescaled");
+        boolean center = c.bool("center", true), scale = c.bool("scale", true);
+        List<String> names = new java.util.ArrayList<>();
+        if (scale) names.add("gamma");
+        if (center) names.add("beta");
+        var w = c.weights(names.toArray(String[]::new));
+        int k = 0;
+        if (scale) {
+            Elementwise gamma = new Elementwise(Elementwise.Operation.MULTIPLY, Shape.of(channels), false).named(c.name("gamma"));
+            y = g.add(gamma, cl, y);
+            g.weight(gamma, "constant", w.get(k).data(), w.get(k++).dims(), c.where() + " gamma");
+        }
+        if (center) {
+            Elementwise beta = new Elementwise(Elementwise.Operation.ADD, Shape.of(channels), false).named(c.name(""));
+            y = g.add(beta, cl, y);
+            g.weight(beta, "constant", w.get(k).data(), w.get(k).dims(), c.where() + " beta");
+        }
         return y;
     }
 

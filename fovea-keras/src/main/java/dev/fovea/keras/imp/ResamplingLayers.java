@@ -14,12 +14,12 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * UpSampling2D (nearest) and Conv2DTranspose, which fovea-core has no layer for, composed exactly
+ * UpSampling2D, Resizing and Conv2DTranspose, which fovea-core has no layer for, composed exactly
  * from existing ones. Repeating along an axis is a reshape that opens a new axis of size 1, a
  * concatenation of copies along it, and a reshape that merges it back; a transposed convolution
  * is a plain convolution, with the kernel rotated and its in/out axes swapped, over the input
  * spread out by the stride (zeros between the pixels) and padded by k - 1 on each side, less what
- * 'same' crops.
+ * 'same' crops; a bilinear or nearest resize is a matrix product per spatial axis.
  */
 final class ResamplingLayers {
     private static final int MAX = 1 << 16;
@@ -28,6 +28,7 @@ final class ResamplingLayers {
 
     static void register(Map<String, Converter> table) {
         table.put("UpSampling2D", ResamplingLayers::upSampling);
+        table.put("Resizing", ResamplingLayers::resizing);
         table.put("Conv2DTranspose", ResamplingLayers::convTranspose);
         table.put("Convolution2DTranspose", ResamplingLayers::convTranspose);
     }
@@ -41,14 +42,76 @@ final class ResamplingLayers {
 
     private static Value upSampling(Call c) {
         String interpolation = c.string("interpolation", "nearest");
-        if (!interpolation.equals("nearest")) {
-            throw c.error("interpolates \"" + interpolation + "\"; Fovea imports UpSampling2D with nearest interpolation only");
-        }
         int[] size = c.ints("size", 2, new int[] {2, 2}, 1, MAX);
         Value x = image(c);
+        if (interpolation.equals("bilinear")) {
+            Value y = resize(c, x, x.held().dim(0) * size[0], x.held().dim(1) * size[1], true);
+            return new Value(y.node(), y.held(), c.channelsFirst());
+        }
+        if (!interpolation.equals("nearest")) {
+            throw c.error("interpolates \"" + interpolation + "\"; Fovea imports UpSampling2D with nearest or bilinear interpolation");
+        }
         Value y = spread(c, x, 1, size[1], false, "cols");
         y = spread(c, y, 0, size[0], false, "rows");
         return new Value(y.node(), y.held(), c.channelsFirst());
+    }
+
+    /** Keras's Resizing layer: bilinear or nearest, without cropping or padding to the aspect ratio. */
+    private static Value resizing(Call c) {
+        if (c.bool("crop_to_aspect_ratio", false) || c.bool("pad_to_aspect_ratio", false)) {
+            throw c.error("crops or pads to the aspect ratio, which Fovea does not import");
+        }
+        String interpolation = c.string("interpolation", "bilinear");
+        if (!interpolation.equals("bilinear") && !interpolation.equals("nearest")) {
+            throw c.error("interpolates \"" + interpolation + "\"; Fovea imports Resizing with bilinear or nearest interpolation");
+        }
+        int height = c.integer("height", -1, 1, MAX), width = c.integer("width", -1, 1, MAX);
+        if (height < 0 || width < 0) throw c.error("needs height and width");
+        Value y = resize(c, image(c), height, width, interpolation.equals("bilinear"));
+        return new Value(y.node(), y.held(), c.channelsFirst());
+    }
+
+    /**
+     * Resizes an (H, W, C) value to (height, width, C) with TensorFlow's half-pixel sampling. Both
+     * interpolations are linear maps of each spatial axis, so each axis is a matrix product with
+     * the interpolation weights, the axis moved last for it and back.
+     */
+    private static Value resize(Call c, Value x, int height, int width, boolean bilinear) {
+        GraphBuilder g = c.graph();
+        Value y = x;
+        if (width != x.held().dim(1)) {
+            y = g.add(new dev.fovea.nn.Permute(1, 3, 2).named(c.name("cols_last")), y);
+            y = axisMap(c, y, x.held().dim(1), width, bilinear, "resize_cols");
+            y = g.add(new dev.fovea.nn.Permute(1, 3, 2).named(c.name("cols_back")), y);
+        }
+        if (height != x.held().dim(0)) {
+            y = g.add(new dev.fovea.nn.Permute(2, 3, 1).named(c.name("rows_last")), y);
+            y = axisMap(c, y, x.held().dim(0), height, bilinear, "resize_rows");
+            y = g.add(new dev.fovea.nn.Permute(3, 1, 2).named(c.name("rows_back")), y);
+        }
+        return y;
+    }
+
+    /** The last axis, of length in, mapped to length out by the interpolation weights (in, out). */
+    private static Value axisMap(Call c, Value x, int in, int out, boolean bilinear, String what) {
+        float[] m = new float[in * out];
+        double scale = (double) in / out;
+        for (int o = 0; o < out; o++) {
+            if (bilinear) {
+                double src = Math.max((o + 0.5) * scale - 0.5, 0);
+                int i0 = (int) Math.floor(src), i1 = Math.min(i0 + 1, in - 1);
+                double f = src - i0;
+                m[i0 * out + o] += (float) (1 - f);
+                m[i1 * out + o] += (float) f;
+            } else {
+                int i = Math.min((int) Math.floor((o + 0.5) * scale), in - 1);
+                m[i * out + o] = 1f;
+            }
+        }
+        dev.fovea.nn.MatMul map = new dev.fovea.nn.MatMul(dev.fovea.tensor.Shape.of(in, out), false).named(c.name(what));
+        Value y = c.graph().add(map, x);
+        c.graph().weight(map, "kernel", m, new int[] {in, out}, c.where() + " interpolation weights");
+        return y;
     }
 
     /**

@@ -39,7 +39,7 @@ class KerasConformanceTest {
 
     @Test void everyCopiedCaseIsFound() {
         assertEquals(34, KerasConformance.discover(resource("keras2")).size());
-        assertEquals(5, KerasConformance.discover(resource("keras3")).size());
+        assertEquals(7, KerasConformance.discover(resource("keras3")).size());
         assertEquals(1, KerasConformance.discover(resource("keras2-generated")).size());
         assertEquals(1, KerasConformance.discover(resource("keras3-real")).size());
     }

@@ -192,8 +192,8 @@ final class Graph {
     void reserve(long elements, NodeProto n) {
         long bytes = elements * 4;
         if (elements < 0 || bytes > budget) {
-            throw new FoveaException(at(n) + ": the model asks for more constant data (" + elements + " more values) than this JVM's heap allows "
-                    + "(raise -Xmx, or the file is damaged)");
+            throw new FoveaException(at(n) + ": the model asks for more values at load time (" + elements + " more) than the limit of "
+                    + dev.fovea.io.LoadLimits.maxConstantElements() + " (LoadLimits.setMaxConstantElements), or 60% of the heap (-Xmx) when that is less");
         }
         budget -= bytes;
     }

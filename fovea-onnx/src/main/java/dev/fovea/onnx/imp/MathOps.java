@@ -162,7 +162,11 @@ final class MathOps {
     }
 
     static Value binary(Value a, Value b, Elementwise.Operation op, NodeProto n, Graph g) {
-        if (a.isConstant() && b.isConstant()) return Value.of(Folding.binary(kindOf(op), a.constant(), b.constant(), g.at(n)));
+        if (a.isConstant() && b.isConstant()) {
+            // Broadcasting two constants can square their size: claim it before it is allocated.
+            g.reserve(OnnxTensor.count(BroadcastOp.broadcastShape(a.dims(), b.dims(), g.at(n))), n);
+            return Value.of(Folding.binary(kindOf(op), a.constant(), b.constant(), g.at(n)));
+        }
         int[] out = BroadcastOp.broadcastShape(a.dims(), b.dims(), g.at(n));
         if (a.isConstant() || b.isConstant()) {
             boolean constantFirst = a.isConstant();

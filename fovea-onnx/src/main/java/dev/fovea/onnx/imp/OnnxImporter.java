@@ -219,12 +219,16 @@ public final class OnnxImporter {
         Model model = new Model(graph.getName().isEmpty() ? "onnx" : graph.getName());
         List<String> outputNames = new ArrayList<>();
         for (ValueInfoProto o : graph.getOutputList()) outputNames.add(o.getName());
-        long budget = (long) (Runtime.getRuntime().maxMemory() * 0.6);
+        // Values the file may make at load time (ConstantOfShape, Expand, folded arithmetic): the
+        // limit, or 60% of the heap when that is less.
+        long budget = Math.min(dev.fovea.io.LoadLimits.maxConstantElements() * Float.BYTES, (long) (Runtime.getRuntime().maxMemory() * 0.6));
         Graph g = new Graph(model, batched, opset, where, decoder, graph.getNodeList(), outputNames, budget);
         initializers.forEach((name, t) -> g.put(name, Value.of(t)));
         bound.forEach((name, t) -> g.put(name, Value.of(t)));
         Holding inputHolding = !batched ? Holding.rowMajor(dims.length, false)
                 : dims.length == 4 ? Holding.nhwc() : Holding.rowMajor(dims.length, true);
+        // Before any node is converted: an input of 40000x40000 would make every request allocate gigabytes.
+        dev.fovea.io.LoadLimits.checkInput(Shape.of(inputHolding.perExample(dims)), where + ": input \"" + inputName + "\"");
         g.put(inputName, Value.dynamic(inputNode(model, normalization, dims, inputHolding, where), dims, inputHolding));
 
         for (NodeProto n : graph.getNodeList()) {
@@ -269,6 +273,7 @@ public final class OnnxImporter {
         }
         model.build(Shape.of(inputHolding.perExample(dims)));
         g.copyWeights();
+        for (var p : model.parameters()) dev.fovea.io.ModelFile.requireFinite(p.value(), where + ": the weights of " + p.name());
         for (var prop : proto.getMetadataPropsList()) {
             // Fovea's exports carry the class names, so a round trip keeps the labels.
             if (prop.getKey().equals("class_names") && !prop.getValue().isEmpty()) model.classNames(List.of(prop.getValue().split("\n", -1)));

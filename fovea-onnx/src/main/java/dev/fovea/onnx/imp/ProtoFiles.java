@@ -62,6 +62,7 @@ public final class ProtoFiles {
 
     private static <T extends MessageLite> T read(Path file, Parser<T> parser, String what) {
         byte[] bytes;
+        dev.fovea.io.InputFiles.requireRegular(file);
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {

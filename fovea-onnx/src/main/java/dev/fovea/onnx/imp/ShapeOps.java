@@ -404,6 +404,7 @@ final class ShapeOps {
         if (ref == null) {
             OnnxTensor[] parts = new OnnxTensor[count];
             for (int i = 0; i < count; i++) parts[i] = in[i].constant();
+            g.reserve(OnnxTensor.count(out), n);   // one constant listed many times adds up
             g.out(n, 0, Value.of(Folding.concat(parts, axis)));
             return;
         }
@@ -512,6 +513,8 @@ final class ShapeOps {
         }
         OnnxTensor idx = g.constant(n, 1, "the indices");
         int axis = axis(a.integer("axis", 0), data.rank(), n, g);
+        long rows = data.dims()[axis] == 0 ? 0 : data.constant().size() / data.dims()[axis];
+        g.reserve(rows * Math.max(1, idx.size()), n);   // repeated indices copy a row each time
         g.out(n, 0, Value.of(Folding.gather(data.constant(), idx.longs(g.at(n)), idx.dims(), axis, g.at(n))));
     }
 
