@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 public final class Elementwise extends MergeLayer {
     /** The operation, by its Keras-style name. */
     public enum Operation {
-        ADD(BroadcastOp.Kind.ADD), SUBTRACT(BroadcastOp.Kind.SUB), MULTIPLY(BroadcastOp.Kind.MUL), DIVIDE(BroadcastOp.Kind.DIV);
+        ADD(BroadcastOp.Kind.ADD), SUBTRACT(BroadcastOp.Kind.SUB), MULTIPLY(BroadcastOp.Kind.MUL), DIVIDE(BroadcastOp.Kind.DIV),
+        MINIMUM(BroadcastOp.Kind.MIN), MAXIMUM(BroadcastOp.Kind.MAX);
 
         final BroadcastOp.Kind kind;
 
@@ -32,7 +33,7 @@ public final class Elementwise extends MergeLayer {
 
         public static Operation parse(String s, String where) {
             for (Operation o : values()) if (o.keras().equals(s)) return o;
-            throw new FoveaException(where + ": operation must be add, subtract, multiply or divide, got \"" + s + "\"");
+            throw new FoveaException(where + ": operation must be add, subtract, multiply, divide, minimum or maximum, got \"" + s + "\"");
         }
     }
 

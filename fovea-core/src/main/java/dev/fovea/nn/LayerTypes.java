@@ -76,6 +76,11 @@ public final class LayerTypes {
         add("Permute", Permute::fromConfig);
         add("Reshape", Reshape::fromConfig);
         add("Constant", ConstantLayer::fromConfig);
+        // Operators of real CNN architectures imported through ONNX (MobileNetV3, ConvNeXt, LR-ASPP, ...).
+        add("UnaryMath", UnaryMath::fromConfig);
+        add("Reduce", Reduce::fromConfig);
+        add("LayerNormalization", LayerNormalization::fromConfig);
+        add("Resize2D", Resize2D::fromConfig);
     }
 
     private LayerTypes() {}

@@ -12,8 +12,12 @@ import java.util.Arrays;
  * A plan holds scratch state: one plan serves one thread at a time.
  */
 public final class BroadcastOp {
-    /** The element-wise function. PRELU is f(a, b) = a > 0 ? a : b · a (b the slope). */
-    public enum Kind { ADD, SUB, MUL, DIV, PRELU }
+    /**
+     * The element-wise function. PRELU is f(a, b) = a > 0 ? a : b · a (b the slope). MIN and MAX
+     * pass the gradient to the chosen operand, to a on ties (PyTorch halves it between them on exact
+     * ties; elsewhere the two agree); NaN propagates.
+     */
+    public enum Kind { ADD, SUB, MUL, DIV, PRELU, MIN, MAX }
 
     private BroadcastOp() {}
 
@@ -128,6 +132,8 @@ public final class BroadcastOp {
                         out[o + i] = x > 0 ? x : b[ib + i * sb] * x;
                     }
                 }
+                case MIN -> { for (int i = 0; i < last; i++) out[o + i] = Math.min(a[ia + i * sa], b[ib + i * sb]); }
+                case MAX -> { for (int i = 0; i < last; i++) out[o + i] = Math.max(a[ia + i * sa], b[ib + i * sb]); }
             }
             // Advance the outer index (all axes but the last) like an odometer.
             for (int ax = r - 2; ax >= 0; ax--) {
@@ -177,6 +183,14 @@ public final class BroadcastOp {
                         float x = a[ja];
                         if (dA != null) dA[ja] += x > 0 ? g : g * b[jb];
                         if (dB != null && !(x > 0)) dB[jb] += g * x;
+                    }
+                    case MIN, MAX -> {
+                        boolean first = kind == Kind.MIN ? a[ja] <= b[jb] : a[ja] >= b[jb];
+                        if (first) {
+                            if (dA != null) dA[ja] += g;
+                        } else if (dB != null) {
+                            dB[jb] += g;
+                        }
                     }
                 }
             }

@@ -83,6 +83,9 @@ class GraphLayersGradientTest {
         Tensor a = uniform(rng, 0.5, 1.5, 3, 2, 1, 3);
         Tensor b = uniform(rng, 0.5, 1.5, 3, 4, 3);
         for (Elementwise.Operation op : Elementwise.Operation.values()) {
+            // Minimum and maximum have kinks where the operands meet, which these uniform inputs do
+            // not avoid: CnnOpsGradientTest checks them on inputs kept apart.
+            if (op == Elementwise.Operation.MINIMUM || op == Elementwise.Operation.MAXIMUM) continue;
             check(op + " two inputs", built(new Elementwise(op), a.shape().dropBatch(), b.shape().dropBatch()), new Tensor[] {a, b}, false, H);
             Elementwise right = built(new Elementwise(op, Shape.of(1, 3), false), a.shape().dropBatch());
             for (int i = 0; i < 3; i++) right.constant().value().data()[i] = 0.8f + 0.2f * i;

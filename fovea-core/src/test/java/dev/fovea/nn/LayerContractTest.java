@@ -108,6 +108,13 @@ class LayerContractTest {
         sample("Cropping2D", () -> new Cropping2D(new int[][] {{1, 2}, {0, 3}}), img, u, s(2, 3, 4));
         sample("Permute", () -> new Permute(2, 1, 3), img, u, s(6, 5, 4));
         sample("Reshape", () -> new Reshape(30, 4), img, u, s(30, 4));
+        sample("UnaryMath", () -> UnaryMath.of(UnaryMath.Function.GELU), img, u, img);
+        sample("UnaryMath", () -> UnaryMath.hardSigmoid(0.2, 0.5), s(6), u, s(6));   // ramp ends at -2.5 and 2.5, outside the inputs
+        sample("Reduce", () -> new Reduce(Reduce.Op.MEAN, new int[] {1, 2}, false), img, u, s(4));
+        sample("Reduce", () -> new Reduce(Reduce.Op.MAX, new int[] {3}, true), img, d, s(5, 6, 1));
+        sample("LayerNormalization", () -> new LayerNormalization(3, 1e-5), img, u, img, p("gamma", OTHER, 4), p("beta", BIAS, 4));
+        sample("Resize2D", () -> new Resize2D(new Resize2D.Config(7, 9, 7 / 5.0, 1.5, Resize2D.Mode.LINEAR, Resize2D.Coordinates.HALF_PIXEL,
+                Resize2D.Rounding.ROUND_PREFER_FLOOR)), img, u, s(7, 9, 4));
         sample("Constant", () -> new ConstantLayer(s(3, 2)), s(5), u, s(3, 2), p("value", OTHER, 6));
     }
 

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Tier 2, external oracle: every ONNX backend test copied into the test resources (82 node tests,
- * 30 PyTorch-converted modules, 4 light architectures; see NOTICE.md there) must pass through the
+ * Tier 2, external oracle: every ONNX backend test copied into the test resources (82 + 114 node
+ * tests, 30 PyTorch-converted modules, 4 light architectures; see NOTICE.md there) must pass through the
  * importer within the ONNX suite's tolerance. One JUnit test per ONNX test.
  */
 class ConformanceSuiteTest {
@@ -29,7 +29,7 @@ class ConformanceSuiteTest {
     @TestFactory
     Stream<DynamicTest> everyCopiedTestPasses() {
         List<Path> tests = Conformance.discover(root());
-        assertEquals(82 + 30 + 4, tests.size(), "copied conformance cases");
+        assertEquals(82 + 114 + 30 + 4, tests.size(), "copied conformance cases");
         return tests.stream().map(t -> DynamicTest.dynamicTest(t.getFileName().toString(), () -> {
             for (Conformance.Result r : Conformance.runOne(t)) {
                 assertTrue(r.passed(), r.name() + ": " + r.message() + " (max abs " + r.maxAbs() + ", max rel " + r.maxRel() + ")");

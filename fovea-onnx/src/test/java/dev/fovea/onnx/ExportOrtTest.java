@@ -201,6 +201,39 @@ class ExportOrtTest {
     }
 
     @Test
+    void mathReductionsLayerNormAndResize() throws Exception {
+        Model m = new Model("cnn ops");
+        int c = m.addNode(new Conv2D(4, 3).padding("same"), Model.MODEL_INPUT);
+        int hs = m.addNode(dev.fovea.nn.UnaryMath.hardSigmoid(1 / 6.0, 0.5), c);
+        int hw = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.HARD_SWISH), hs);
+        int ge = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.GELU), hw);
+        int gt = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.GELU_TANH), ge);
+        int sp = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.SOFTPLUS), gt);
+        int sq = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.SQRT), sp);
+        int lg = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.LOG), sq);
+        int ex = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.EXP), lg);
+        int pw = m.addNode(dev.fovea.nn.UnaryMath.pow(2), ex);
+        int rc = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.RECIPROCAL), pw);
+        int ng = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.NEG), rc);
+        int ab = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.ABS), ng);
+        int er = m.addNode(dev.fovea.nn.UnaryMath.of(dev.fovea.nn.UnaryMath.Function.ERF), ab);
+        int ln = m.addNode(new dev.fovea.nn.LayerNormalization(3, 1e-5), er);
+        int up = m.addNode(new dev.fovea.nn.Resize2D(new dev.fovea.nn.Resize2D.Config(16, 12, 2, 1.5, dev.fovea.nn.Resize2D.Mode.LINEAR,
+                dev.fovea.nn.Resize2D.Coordinates.HALF_PIXEL, dev.fovea.nn.Resize2D.Rounding.ROUND_PREFER_FLOOR)), ln);
+        int nn = m.addNode(new dev.fovea.nn.Resize2D(new dev.fovea.nn.Resize2D.Config(8, 6, 0.5, 0.5, dev.fovea.nn.Resize2D.Mode.NEAREST,
+                dev.fovea.nn.Resize2D.Coordinates.ASYMMETRIC, dev.fovea.nn.Resize2D.Rounding.FLOOR)), up);
+        int mean = m.addNode(new dev.fovea.nn.Reduce(dev.fovea.nn.Reduce.Op.MEAN, new int[] {1, 2}, true), nn);
+        int sum = m.addNode(new dev.fovea.nn.Reduce(dev.fovea.nn.Reduce.Op.SUM, new int[] {3}, false), nn);
+        int max = m.addNode(new dev.fovea.nn.Reduce(dev.fovea.nn.Reduce.Op.MAX, new int[] {1}, false), sum);
+        int l2 = m.addNode(new dev.fovea.nn.Reduce(dev.fovea.nn.Reduce.Op.L2, new int[] {1, 2}, false), mean);
+        int fl = m.addNode(new Flatten(), max);
+        m.addNode(new Concatenate(), fl, l2);
+        m.seed(5).build(8, 8, 2);
+        randomize(m, 5);
+        roundTrip("cnn math, reductions, layer norm, resize", m);
+    }
+
+    @Test
     void nonImageInputAndBatchNormOnAnotherAxis() throws Exception {
         Model m = new Model("vectors");
         int bn = m.addNode(new BatchNormalization(new BatchNormalization.Config(1, 0.9, 1e-3, false, true)), Model.MODEL_INPUT);

@@ -129,8 +129,19 @@ class HostileFilesTest {
         assertTrue(e.getMessage().contains("opset 99") && e.getMessage().contains("accepted: 6 to 25"), e.getMessage());
         e = refused(model().setIrVersion(2));
         assertTrue(e.getMessage().contains("IR version 2"), e.getMessage());
-        e = refused(model(node("Upsample", "up1", new String[] {"x"}, "y")));
-        assertTrue(e.getMessage().contains("node \"up1\" (Upsample): operator Upsample is not supported; supported: Add,"), e.getMessage());
+        e = refused(model(node("Einsum", "up1", new String[] {"x"}, "y")));
+        assertTrue(e.getMessage().contains("node \"up1\" (Einsum): operator Einsum is not supported; supported: Abs, Add,"), e.getMessage());
+    }
+
+    @Test
+    void graphsThatAssignAValueTwiceAreRefused() throws Exception {
+        ModelProto.Builder m = model(node("Relu", "r1", new String[] {"x"}, "y"), node("Relu", "r2", new String[] {"x"}, "y"));
+        FoveaException e = refused(m);
+        assertTrue(e.getMessage().contains("node \"r2\" (Relu) assigns \"y\", which is already defined")
+                && e.getMessage().contains("static single assignment"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        e = refused(model(node("Relu", "r1", new String[] {"x"}, "x")));
+        assertTrue(e.getMessage().contains("assigns \"x\""), e.getMessage());
     }
 
     @Test

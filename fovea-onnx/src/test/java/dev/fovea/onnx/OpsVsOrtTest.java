@@ -77,6 +77,51 @@ class OpsVsOrtTest {
     List<Case> cases() {
         int[] img = {2, 4, 7, 6};
         List<Case> l = new ArrayList<>();
+        int[] seq = {2, 4, 9};
+        l.add(c("conv 1-D pads dilation stride", 13, seq, List.of(node("Conv", new String[] {"x", "w", "b"}, "y", ints("pads", 2, 1),
+                ints("dilations", 2), ints("strides", 2))), weights("w", -1, 1, 5, 4, 3), weights("b", -1, 1, 5)));
+        l.add(c("conv 1-D depthwise SAME_UPPER then relu", 11, seq, List.of(node("Conv", new String[] {"x", "w"}, "c", i("group", 4),
+                s("auto_pad", "SAME_UPPER")), node("Relu", new String[] {"c"}, "y")), weights("w", -1, 1, 4, 1, 3)));
+        l.add(c("maxpool and averagepool 1-D", 13, seq, List.of(node("MaxPool", new String[] {"x"}, "m", ints("kernel_shape", 3), ints("strides", 2),
+                ints("pads", 1, 1)), node("AveragePool", new String[] {"m"}, "y", ints("kernel_shape", 2), i("count_include_pad", 1), ints("pads", 0, 1)))));
+        l.add(c("global average 1-D", 13, seq, List.of(node("GlobalAveragePool", new String[] {"x"}, "y"))));
+        l.add(c("split channels opset 13", 13, img, List.of(node("Split", new String[] {"x", "sp"}, "a", i("axis", 1)).toBuilder().addOutput("b").build(),
+                node("Add", new String[] {"a", "b"}, "y")), longs("sp", 1, 3)));
+        l.add(c("split W in equal parts opset 11", 11, img, List.of(node("Split", new String[] {"x"}, "a", i("axis", 3)).toBuilder().addOutput("b")
+                .addOutput("c").build(), node("Sub", new String[] {"a", "c"}, "d"), node("Mul", new String[] {"d", "b"}, "y"))));
+        l.add(c("min and max of three with broadcasting", 13, img, List.of(node("Relu", new String[] {"x"}, "r"),
+                node("Min", new String[] {"x", "k", "r"}, "m"), node("Max", new String[] {"m", "k2"}, "y")),
+                weights("k", -1, 1, 7, 6), weights("k2", -1, 1, 4, 1, 1)));
+        l.add(c("tile H and C", 13, img, List.of(node("Tile", new String[] {"x", "rep"}, "y")), longs("rep", 1, 2, 3, 1)));
+        l.add(c("instance normalization", 13, img, List.of(node("InstanceNormalization", new String[] {"x", "sc", "bb"}, "y", f("epsilon", 1e-3f))),
+                weights("sc", 0.5, 1.5, 4), weights("bb", -1, 1, 4)));
+        l.add(c("resize linear half_pixel by sizes", 13, img, List.of(node("Resize", new String[] {"x", "", "", "sz"}, "y", s("mode", "linear"))),
+                longs("sz", 2, 4, 11, 9)));
+        l.add(c("resize nearest asymmetric floor by scales opset 11", 11, img, List.of(node("Resize", new String[] {"x", "roi", "scl"}, "y",
+                s("coordinate_transformation_mode", "asymmetric"), s("nearest_mode", "floor"))),
+                HostileFilesTest.floats("roi", new int[] {0}), HostileFilesTest.floats("scl", new int[] {4}, 1, 1, 2, 1.5f)));
+        l.add(c("resize linear align_corners down, pytorch_half_pixel up", 13, img, List.of(
+                node("Resize", new String[] {"x", "", "s1"}, "a", s("mode", "linear"), s("coordinate_transformation_mode", "align_corners")),
+                node("Resize", new String[] {"a", "", "s2"}, "y", s("mode", "linear"), s("coordinate_transformation_mode", "pytorch_half_pixel"))),
+                HostileFilesTest.floats("s1", new int[] {4}, 1, 1, 1, 0.5f), HostileFilesTest.floats("s2", new int[] {4}, 1, 1, 3, 2)));
+        l.add(c("reduce mean over H W dropped, sum over C kept opset 13", 13, img, List.of(
+                node("ReduceSum", new String[] {"x", "ax"}, "s"), node("ReduceMean", new String[] {"s"}, "y", ints("axes", 2, 3), i("keepdims", 0))),
+                longs("ax", 1)));
+        l.add(c("reduce max and l2 opset 18 axes input", 18, img, List.of(node("ReduceMax", new String[] {"x", "ax"}, "m"),
+                node("ReduceL2", new String[] {"m", "ax2"}, "y", i("keepdims", 0))), longs("ax", -1), longs("ax2", 1, 2)));
+        l.add(c("layer norm over C after NHWC transpose (ConvNeXt)", 17, img, List.of(node("Transpose", new String[] {"x"}, "t", ints("perm", 0, 2, 3, 1)),
+                node("LayerNormalization", new String[] {"t", "sc", "bb"}, "l", f("epsilon", 1e-6f)), node("Transpose", new String[] {"l"}, "y", ints("perm", 0, 3, 1, 2))),
+                weights("sc", 0.5, 1.5, 4), weights("bb", -1, 1, 4)));
+        l.add(c("layer norm over C, H, W", 17, img, List.of(node("LayerNormalization", new String[] {"x", "sc"}, "y", i("axis", 1))),
+                weights("sc", 0.5, 1.5, 4, 7, 6)));
+        l.add(c("hardsigmoid hardswish erf gelu softplus", 20, img, List.of(node("HardSigmoid", new String[] {"x"}, "a", f("alpha", 0.3f)),
+                node("HardSwish", new String[] {"x"}, "b"), node("Erf", new String[] {"b"}, "c"), node("Gelu", new String[] {"c"}, "d"),
+                node("Gelu", new String[] {"d"}, "e", s("approximate", "tanh")), node("Softplus", new String[] {"e"}, "f"),
+                node("Mul", new String[] {"a", "f"}, "y"))));
+        l.add(c("sqrt exp log neg abs reciprocal pow", 13, img, List.of(node("Abs", new String[] {"x"}, "a"), node("Sqrt", new String[] {"a"}, "b"),
+                node("Exp", new String[] {"b"}, "c"), node("Log", new String[] {"c"}, "d"), node("Reciprocal", new String[] {"c"}, "e"),
+                node("Neg", new String[] {"e"}, "f"), node("Pow", new String[] {"d", "p"}, "g"), node("Add", new String[] {"f", "g"}, "y")),
+                HostileFilesTest.floats("p", new int[0], 1.5f)));
         l.add(c("conv SAME_LOWER stride 2", 13, img, List.of(node("Conv", new String[] {"x", "w", "b"}, "y", s("auto_pad", "SAME_LOWER"),
                 ints("strides", 2, 2))), weights("w", -1, 1, 5, 4, 3, 2), weights("b", -1, 1, 5)));
         l.add(c("conv groups 2 dilations 2 pads", 11, img, List.of(node("Conv", new String[] {"x", "w"}, "y", i("group", 2),

@@ -29,6 +29,10 @@ import dev.fovea.nn.Pad;
 import dev.fovea.nn.Parameter;
 import dev.fovea.nn.Permute;
 import dev.fovea.nn.PiecewiseActivation;
+import dev.fovea.nn.UnaryMath;
+import dev.fovea.nn.Reduce;
+import dev.fovea.nn.LayerNormalization;
+import dev.fovea.nn.Resize2D;
 import dev.fovea.nn.Pooling2D;
 import dev.fovea.nn.Reshape;
 import dev.fovea.nn.ZeroPadding2D;
@@ -225,6 +229,10 @@ public final class OnnxExporter {
             case Elementwise e -> elementwise(e, in, at);
             case MatMul m -> matMul(m, in, at);
             case PiecewiseActivation p -> piecewise(p, x, at);
+            case UnaryMath u -> unaryMath(u, x, at);
+            case Reduce r -> reduce(r, x, at);
+            case LayerNormalization n -> layerNorm(n, x, at);
+            case Resize2D r -> resize(r, x, at);
             case PReLU p -> {
                 Shape as = paramShape(p, "alpha");
                 float[] alpha = param(p, "alpha");
@@ -361,6 +369,8 @@ public final class OnnxExporter {
             case SUBTRACT -> "Sub";
             case MULTIPLY -> "Mul";
             case DIVIDE -> "Div";
+            case MINIMUM -> "Min";
+            case MAXIMUM -> "Max";
         };
         Out x = in[0];
         if (e.constantShape() == null) return new Out(g.node(op, at, new String[] {x.name, like(in[1], x.nchw, at).name}), x.nchw, x.rank);
@@ -408,6 +418,96 @@ public final class OnnxExporter {
                 yield new Out(g.node("Clip", at, new String[] {x.name, lo, hi}), x.nchw, x.rank);
             }
         };
+    }
+
+    private Out unaryMath(UnaryMath u, Out x, String at) {
+        String y = switch (u.function()) {
+            case HARD_SIGMOID -> g.node("HardSigmoid", at, new String[] {x.name}, number("alpha", (float) u.a()), number("beta", (float) u.b()));
+            case HARD_SWISH -> g.node("Mul", at, new String[] {x.name,
+                    g.node("HardSigmoid", at, new String[] {x.name}, number("alpha", (float) u.a()), number("beta", (float) u.b()))});
+            case ERF -> g.node("Erf", at, new String[] {x.name});
+            case SQRT -> g.node("Sqrt", at, new String[] {x.name});
+            case EXP -> g.node("Exp", at, new String[] {x.name});
+            case LOG -> g.node("Log", at, new String[] {x.name});
+            case NEG -> g.node("Neg", at, new String[] {x.name});
+            case ABS -> g.node("Abs", at, new String[] {x.name});
+            case RECIPROCAL -> g.node("Reciprocal", at, new String[] {x.name});
+            case SOFTPLUS -> g.node("Softplus", at, new String[] {x.name});
+            case POW -> g.node("Pow", at, new String[] {x.name, scalar(at + "/exponent", (float) u.a())});
+            case GELU -> {   // Gelu is opset 20; exported as x/2 · (1 + erf(x / sqrt 2))
+                String erf = g.node("Erf", at, new String[] {g.node("Mul", at, new String[] {x.name, scalar(at + "/rsqrt2", (float) (1 / Math.sqrt(2)))})});
+                yield g.node("Mul", at, new String[] {g.node("Mul", at, new String[] {x.name, scalar(at + "/half", 0.5f)}),
+                        g.node("Add", at, new String[] {erf, scalar(at + "/one", 1f)})});
+            }
+            case GELU_TANH -> {
+                String cube = g.node("Pow", at, new String[] {x.name, scalar(at + "/three", 3f)});
+                String inner = g.node("Add", at, new String[] {x.name, g.node("Mul", at, new String[] {cube, scalar(at + "/c", 0.044715f)})});
+                String t = g.node("Tanh", at, new String[] {g.node("Mul", at, new String[] {inner, scalar(at + "/k", (float) Math.sqrt(2 / Math.PI))})});
+                yield g.node("Mul", at, new String[] {g.node("Mul", at, new String[] {x.name, scalar(at + "/half", 0.5f)}),
+                        g.node("Add", at, new String[] {t, scalar(at + "/one", 1f)})});
+            }
+        };
+        return new Out(y, x.nchw, x.rank);
+    }
+
+    /** Reduce over Keras axes of the value in Fovea's order (opset 13: ReduceSum takes its axes as an input). */
+    private Out reduce(Reduce r, Out x, String at) {
+        Out v = nat(x, at);
+        int[] axes = r.axes();
+        String op = switch (r.op()) {
+            case MEAN -> "ReduceMean";
+            case SUM -> "ReduceSum";
+            case MAX -> "ReduceMax";
+            case L2 -> "ReduceL2";
+            case SUM_SQUARE -> "ReduceSumSquare";
+        };
+        String y;
+        if (r.op() == Reduce.Op.SUM) {
+            long[] ax = new long[axes.length];
+            for (int i = 0; i < ax.length; i++) ax[i] = axes[i];
+            y = g.node(op, at, new String[] {v.name, g.longs(at + "/axes", ax)}, integer("keepdims", r.keepDims() ? 1 : 0));
+        } else {
+            y = g.node(op, at, new String[] {v.name}, ints("axes", axes), integer("keepdims", r.keepDims() ? 1 : 0));
+        }
+        return new Out(y, false, r.outputShape().rank() + 1);
+    }
+
+    /** LayerNormalization is opset 17: exported as its arithmetic, (x - mean) / sqrt(var + eps) · gamma + beta. */
+    private Out layerNorm(LayerNormalization n, Out x, String at) {
+        Out v = nat(x, at);
+        int rank = n.inputShape().rank();
+        int[] axes = new int[rank - n.axis() + 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = n.axis() + i;
+        int[] norm = java.util.Arrays.copyOfRange(n.inputShape().toArray(), n.axis() - 1, rank);
+        String mean = g.node("ReduceMean", at, new String[] {v.name}, ints("axes", axes), integer("keepdims", 1));
+        String d = g.node("Sub", at, new String[] {v.name, mean});
+        String var = g.node("ReduceMean", at, new String[] {g.node("Mul", at, new String[] {d, d})}, ints("axes", axes), integer("keepdims", 1));
+        String std = g.node("Sqrt", at, new String[] {g.node("Add", at, new String[] {var, scalar(at + "/epsilon", (float) n.epsilon())})});
+        String y = g.node("Div", at, new String[] {d, std});
+        y = g.node("Mul", at, new String[] {y, g.floats(at + "/gamma", norm, param(n, "gamma"))});
+        y = g.node("Add", at, new String[] {y, g.floats(at + "/beta", norm, param(n, "beta"))});
+        return new Out(y, false, v.rank);
+    }
+
+    /** Resize on NCHW with per-axis scales chosen so that ONNX's floor(in · scale) is the layer's output size. */
+    private Out resize(Resize2D r, Out x, String at) {
+        Out v = nchw(x, at);
+        Resize2D.Config c = r.settings();
+        float sh = exportScale(r.inputShape().dim(0), c.outH(), c.scaleH(), at), sw = exportScale(r.inputShape().dim(1), c.outW(), c.scaleW(), at);
+        String scales = g.floats(at + "/scales", new int[] {4}, new float[] {1, 1, sh, sw});
+        String y = g.node("Resize", at, new String[] {v.name, "", scales}, string("mode", c.mode() == Resize2D.Mode.LINEAR ? "linear" : "nearest"),
+                string("coordinate_transformation_mode", c.coordinates().key()), string("nearest_mode", c.rounding().key()));
+        return new Out(y, true, 4);
+    }
+
+    private static float exportScale(int in, int out, double scale, String at) {
+        float s = (float) scale;
+        if ((int) Math.floor(in * (double) s) == out) return s;
+        throw new FoveaException("layer " + at + ": resizing " + in + " to " + out + " with scale " + scale + " has no ONNX scales equivalent");
+    }
+
+    private String scalar(String stem, float v) {
+        return g.floats(stem, new int[0], new float[] {v});
     }
 
     private Out softmax(AxisSoftmax s, Out x, String at) {

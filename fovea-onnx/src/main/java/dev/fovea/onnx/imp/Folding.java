@@ -87,6 +87,8 @@ final class Folding {
                     yield x[ia] / y[ib];
                 }
                 case PRELU -> x[ia] > 0 ? x[ia] : y[ib] * x[ia];
+                case MIN -> Math.min(x[ia], y[ib]);
+                case MAX -> Math.max(x[ia], y[ib]);
             };
             for (int i = out.length - 1; i >= 0; i--) {
                 if (++idx[i] < out[i]) break;

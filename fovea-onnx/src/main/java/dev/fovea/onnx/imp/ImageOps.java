@@ -30,13 +30,61 @@ final class ImageOps {
     private ImageOps() {}
 
     static void register(Map<String, Converter> ops) {
-        ops.put("Conv", ImageOps::conv);
-        ops.put("MaxPool", (n, a, g) -> pool(n, a, g, true));
-        ops.put("AveragePool", (n, a, g) -> pool(n, a, g, false));
-        ops.put("GlobalAveragePool", (n, a, g) -> global(n, g, false));
-        ops.put("GlobalMaxPool", (n, a, g) -> global(n, g, true));
+        ops.put("Conv", oneD(ImageOps::conv, true));
+        ops.put("MaxPool", oneD((n, a, g) -> pool(n, a, g, true), false));
+        ops.put("AveragePool", oneD((n, a, g) -> pool(n, a, g, false), false));
+        ops.put("GlobalAveragePool", oneD((n, a, g) -> global(n, g, false), false));
+        ops.put("GlobalMaxPool", oneD((n, a, g) -> global(n, g, true), false));
         ops.put("BatchNormalization", ImageOps::batchNorm);
         ops.put("LRN", ImageOps::lrn);
+    }
+
+    /**
+     * 1-D convolution and pooling, (N, C, L) inputs: run as the 2-D op on (N, C, 1, L), the node
+     * rewritten with a window of height 1 (kernel (1, k), strides (1, s), pads (0, b, 0, e)) and,
+     * for Conv, weights (M, C/g, 1, k); the result viewed back as (N, M, L').
+     */
+    private static Converter oneD(Converter twoD, boolean weights) {
+        return (n, a, g) -> {
+            if (!g.hasInput(n, 0) || g.in(n, 0).rank() != 3) {
+                twoD.convert(n, a, g);
+                return;
+            }
+            g.onlyFirstOutput(n);
+            Value x = g.in(n, 0);
+            String suffix = "#2d:" + n.getOutput(0);
+            NodeProto.Builder b = n.toBuilder().clearInput().clearOutput().clearAttribute().addOutput(n.getOutput(0) + suffix);
+            b.addInput(n.getInput(0) + suffix);
+            g.put(n.getInput(0) + suffix, ShapeOps.reshapeTo(x, new int[] {x.dim(0), x.dim(1), 1, x.dim(2)}, n, g));
+            for (int i = 1; i < n.getInputCount(); i++) {
+                String in = n.getInput(i);
+                if (i == 1 && weights) {
+                    OnnxTensor w = g.constant(n, 1, "the weights W");
+                    if (w.rank() != 3) throw new FoveaException(g.at(n) + ": 1-D convolution needs weights (M, C/group, k), got " + Arrays.toString(w.dims()));
+                    g.put(in + suffix, Value.of(w.withDims(new int[] {w.dim(0), w.dim(1), 1, w.dim(2)})));
+                    b.addInput(in + suffix);
+                } else {
+                    b.addInput(in);
+                }
+            }
+            for (var at : n.getAttributeList()) {
+                switch (at.getName()) {
+                    case "kernel_shape", "strides", "dilations" -> {
+                        if (at.getIntsCount() != 1) throw new FoveaException(g.at(n) + ": " + at.getName() + " must have 1 entry for a 1-D window");
+                        b.addAttribute(at.toBuilder().clearInts().addInts(1).addInts(at.getInts(0)));
+                    }
+                    case "pads" -> {
+                        if (at.getIntsCount() != 2) throw new FoveaException(g.at(n) + ": pads must have 2 entries for a 1-D window");
+                        b.addAttribute(at.toBuilder().clearInts().addInts(0).addInts(at.getInts(0)).addInts(0).addInts(at.getInts(1)));
+                    }
+                    default -> b.addAttribute(at);
+                }
+            }
+            NodeProto n2 = b.build();
+            twoD.convert(n2, new Attributes(n2, g.at(n), g.decoder), g);
+            Value y = g.value(n2.getOutput(0));
+            g.out(n, 0, ShapeOps.reshapeTo(y, new int[] {y.dim(0), y.dim(1), y.dim(3)}, n, g));
+        };
     }
 
     /** Explicit padding {top, left, bottom, right} from pads or auto_pad, for a 2-D window. */

@@ -12,6 +12,7 @@ import dev.fovea.nn.MatMul;
 import dev.fovea.nn.PReLU;
 import dev.fovea.nn.PiecewiseActivation;
 import dev.fovea.nn.Reshape;
+import dev.fovea.nn.UnaryMath;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxTensor;
 import dev.fovea.onnx.proto.OnnxProto.NodeProto;
@@ -40,6 +41,8 @@ final class MathOps {
         ops.put("Mul", (n, a, g) -> binary(n, g, Elementwise.Operation.MULTIPLY));
         ops.put("Div", (n, a, g) -> binary(n, g, Elementwise.Operation.DIVIDE));
         ops.put("Sum", MathOps::sum);
+        ops.put("Min", (n, a, g) -> variadic(n, g, Elementwise.Operation.MINIMUM));
+        ops.put("Max", (n, a, g) -> variadic(n, g, Elementwise.Operation.MAXIMUM));
         ops.put("Gemm", MathOps::gemm);
         ops.put("MatMul", MathOps::matMul);
         ops.put("Relu", (n, a, g) -> unary(n, g, () -> new ActivationLayer(Activation.RELU)));
@@ -49,6 +52,22 @@ final class MathOps {
         ops.put("Elu", (n, a, g) -> unary(n, g, () -> PiecewiseActivation.elu(a.number("alpha", 1f))));
         ops.put("Clip", MathOps::clip);
         ops.put("PRelu", MathOps::prelu);
+        ops.put("HardSigmoid", (n, a, g) -> unary(n, g, () -> UnaryMath.hardSigmoid(a.number("alpha", 0.2f), a.number("beta", 0.5f))));
+        ops.put("HardSwish", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.HARD_SWISH)));
+        ops.put("Erf", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.ERF)));
+        ops.put("Sqrt", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.SQRT)));
+        ops.put("Exp", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.EXP)));
+        ops.put("Log", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.LOG)));
+        ops.put("Neg", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.NEG)));
+        ops.put("Abs", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.ABS)));
+        ops.put("Reciprocal", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.RECIPROCAL)));
+        ops.put("Softplus", (n, a, g) -> unary(n, g, () -> UnaryMath.of(UnaryMath.Function.SOFTPLUS)));
+        ops.put("Gelu", (n, a, g) -> {
+            String approx = a.string("approximate", "none");
+            if (!approx.equals("none") && !approx.equals("tanh")) throw new FoveaException(g.at(n) + ": approximate \"" + approx + "\" is not one of none, tanh");
+            unary(n, g, () -> UnaryMath.of(approx.equals("tanh") ? UnaryMath.Function.GELU_TANH : UnaryMath.Function.GELU));
+        });
+        ops.put("Pow", MathOps::pow);
         ops.put("Softmax", (n, a, g) -> softmax(n, a, g, false));
         ops.put("LogSoftmax", (n, a, g) -> softmax(n, a, g, true));
     }
@@ -72,6 +91,20 @@ final class MathOps {
             return;
         }
         g.out(n, 0, Value.dynamic(g.add(layer.get(), v.node()), v.dims(), v.holding()));
+    }
+
+    /** Pow with a constant exponent (one value, or all equal): x^p as a layer; both constant: folded. */
+    private static void pow(NodeProto n, Attributes a, Graph g) {
+        Value base = g.in(n, 0);
+        OnnxTensor e = g.constant(n, 1, "the exponent");
+        float[] ev = e.floats();
+        if (ev.length == 0) throw new FoveaException(g.at(n) + ": the exponent is empty");
+        for (float v : ev) {
+            if (v != ev[0]) throw new FoveaException(g.at(n) + ": the exponent varies by element; Fovea supports one exponent for all elements");
+        }
+        int[] out = BroadcastOp.broadcastShape(base.dims(), e.dims(), g.at(n));
+        if (!Arrays.equals(out, base.dims())) throw new FoveaException(g.at(n) + ": the exponent " + Arrays.toString(e.dims()) + " broadcasts the base " + Arrays.toString(base.dims()));
+        unary(n, g, () -> UnaryMath.pow(ev[0]));
     }
 
     private static void clip(NodeProto n, Attributes a, Graph g) {
@@ -183,7 +216,17 @@ final class MathOps {
             case SUBTRACT -> BroadcastOp.Kind.SUB;
             case MULTIPLY -> BroadcastOp.Kind.MUL;
             case DIVIDE -> BroadcastOp.Kind.DIV;
+            case MINIMUM -> BroadcastOp.Kind.MIN;
+            case MAXIMUM -> BroadcastOp.Kind.MAX;
         };
+    }
+
+    /** Min and Max of one or more inputs (numpy broadcasting), folded pairwise. */
+    private static void variadic(NodeProto n, Graph g, Elementwise.Operation op) {
+        if (n.getInputCount() == 0) throw new FoveaException(g.at(n) + ": needs at least one input");
+        Value acc = g.in(n, 0);
+        for (int i = 1; i < n.getInputCount(); i++) acc = binary(acc, g.in(n, i), op, n, g);
+        g.out(n, 0, acc);
     }
 
     private static void sum(NodeProto n, Attributes a, Graph g) {

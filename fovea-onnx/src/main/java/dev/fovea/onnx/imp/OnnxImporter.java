@@ -41,6 +41,8 @@ public final class OnnxImporter {
         ShapeOps.register(OPS);
         MathOps.register(OPS);
         ImageOps.register(OPS);
+        ReduceOps.register(OPS);
+        ResizeOps.register(OPS);
     }
 
     private OnnxImporter() {}
@@ -114,6 +116,7 @@ public final class OnnxImporter {
         checkFloatInput(input, where);
         if (graph.getOutputCount() == 0) throw new FoveaException(where + ": the graph has no output");
 
+        checkSingleAssignment(graph, where);
         boolean batched = !options.wholeTensors() && dims.length >= 2;
         if (batched) {
             try {
@@ -147,6 +150,26 @@ public final class OnnxImporter {
         float[] variance = new float[std.length];
         for (int i = 0; i < std.length; i++) variance[i] = std[i] * std[i];
         return model.addNode(new Normalization(mean, variance), Model.MODEL_INPUT);
+    }
+
+    /**
+     * ONNX graphs are in static single assignment form (onnx.checker rejects others): every value
+     * is produced once, by a graph input, an initializer or one node output.
+     */
+    private static void checkSingleAssignment(GraphProto graph, String where) {
+        java.util.Set<String> defined = new java.util.HashSet<>();
+        for (TensorProto t : graph.getInitializerList()) {
+            if (!defined.add(t.getName())) throw new FoveaException(where + ": initializer \"" + t.getName() + "\" is defined twice; ONNX values are assigned once");
+        }
+        for (ValueInfoProto in : graph.getInputList()) defined.add(in.getName());   // an input may also be an initializer (its default)
+        for (NodeProto n : graph.getNodeList()) {
+            for (String o : n.getOutputList()) {
+                if (!o.isEmpty() && !defined.add(o)) {
+                    throw new FoveaException(where + ": " + Graph.where(n) + " assigns \"" + o + "\", which is already defined; "
+                            + "ONNX graphs assign each value once (static single assignment)");
+                }
+            }
+        }
     }
 
     private static int defaultOpset(ModelProto proto, String where) {

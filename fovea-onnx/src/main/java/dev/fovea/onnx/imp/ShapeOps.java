@@ -42,6 +42,8 @@ final class ShapeOps {
         ops.put("Dropout", ShapeOps::dropout);
         ops.put("Expand", ShapeOps::expand);
         ops.put("Slice", ShapeOps::slice);
+        ops.put("Split", ShapeOps::split);
+        ops.put("Tile", ShapeOps::tile);
     }
 
     /** Expand broadcasts both ways, exactly as adding zeros of the target shape does. */
@@ -127,6 +129,94 @@ final class ShapeOps {
         int[][] p = new int[per.length][];
         for (int i = 0; i < per.length; i++) p[i] = new int[] {before[per[i]], after[per[i]]};
         g.out(n, 0, Value.dynamic(g.add(new Pad(p, PadOp.Mode.CONSTANT, 0), v.node()), count, h));
+    }
+
+    /** Split along an axis: sizes from the split attribute (before opset 13) or input, num_outputs (18), or equal parts. */
+    private static void split(NodeProto n, Attributes a, Graph g) {
+        Value v = g.in(n, 0);
+        int r = v.rank();
+        int axis = axis(a.integer("axis", 0), r, n, g);
+        int outs = n.getOutputCount(), len = v.dim(axis);
+        long[] sizes = g.opset < 13 ? a.ints("split") : g.hasInput(n, 1) ? g.constant(n, 1, "the split sizes").longs(g.at(n)) : null;
+        if (sizes == null) {
+            int parts = a.has("num_outputs") ? a.smallInt("num_outputs", outs, 1, 1 << 16) : outs;
+            if (parts != outs) throw new FoveaException(g.at(n) + ": num_outputs " + parts + " but the node has " + outs + " outputs");
+            int each = (len + parts - 1) / parts;   // opset 18: the last part may be smaller; before, parts must divide evenly
+            if (g.opset < 18 && len % parts != 0) throw new FoveaException(g.at(n) + ": axis " + axis + " of size " + len + " does not split into " + parts + " equal parts");
+            sizes = new long[parts];
+            for (int i = 0; i < parts; i++) sizes[i] = Math.max(0, Math.min(each, len - (long) i * each));
+        }
+        if (sizes.length != outs) throw new FoveaException(g.at(n) + ": " + sizes.length + " split sizes for " + outs + " outputs");
+        long total = 0;
+        for (long sz : sizes) {
+            if (sz < 0) throw new FoveaException(g.at(n) + ": split size " + sz + " is negative");
+            total += sz;
+        }
+        if (total != len) throw new FoveaException(g.at(n) + ": split sizes " + Arrays.toString(sizes) + " add up to " + total + ", not axis " + axis + "'s " + len);
+        int begin = 0;
+        for (int i = 0; i < outs; i++) {
+            g.out(n, i, crop(v, axis, begin, (int) sizes[i], n, g));
+            begin += (int) sizes[i];
+        }
+    }
+
+    /** Elements [begin, begin + count) of v along axis: a Pad layer with negative amounts, or a folded constant. */
+    static Value crop(Value v, int axis, int begin, int count, NodeProto n, Graph g) {
+        int r = v.rank();
+        int[] out = v.dims();
+        out[axis] = count;
+        if (v.isConstant()) {
+            int[] b = new int[r], step = new int[r];
+            Arrays.fill(step, 1);
+            b[axis] = begin;
+            return Value.of(sliceConstant(v.constant(), b, step, out));
+        }
+        if (v.holding().batched() && axis == 0) {
+            g.requireWhole(n, "splits the first (batch) axis");
+            v = g.to(v, Holding.rowMajor(r, false), n);
+        }
+        Holding h = v.holding();
+        int[] per = h.perm();
+        int[][] p = new int[per.length][2];
+        int fa = h.axisOf(axis);
+        p[fa][0] = -begin;
+        p[fa][1] = -(v.dim(axis) - begin - count);
+        return Value.dynamic(g.add(new Pad(p, PadOp.Mode.CONSTANT, 0), v.node()), out, h);
+    }
+
+    /** Tile: each axis repeated as often as repeats says, by concatenating copies. */
+    private static void tile(NodeProto n, Attributes a, Graph g) {
+        Value v = g.in(n, 0);
+        int r = v.rank();
+        long[] repeats = g.constant(n, 1, "the repeats").longs(g.at(n));
+        if (repeats.length != r) throw new FoveaException(g.at(n) + ": " + repeats.length + " repeats for an input of rank " + r);
+        long total = OnnxTensor.count(v.dims());
+        for (long rep : repeats) {
+            if (rep < 1 || rep > 1 << 16) throw new FoveaException(g.at(n) + ": repeat " + rep + " is outside 1 to 65536");
+            total *= rep;
+            if (total > Integer.MAX_VALUE) throw new FoveaException(g.at(n) + ": tiling makes more than 2^31-1 elements");
+        }
+        if (!v.isConstant()) g.reserve(total, n);
+        for (int ax = 0; ax < r; ax++) {
+            int rep = (int) repeats[ax];
+            if (rep == 1) continue;
+            int[] out = v.dims();
+            out[ax] *= rep;
+            if (v.isConstant()) {
+                OnnxTensor[] parts = new OnnxTensor[rep];
+                Arrays.fill(parts, v.constant());
+                v = Value.of(Folding.concat(parts, ax));
+                continue;
+            }
+            if (v.holding().batched() && ax == 0) {
+                g.requireWhole(n, "repeats the first (batch) axis");
+                v = g.to(v, Holding.rowMajor(r, false), n);
+            }
+            int[] nodes = new int[rep];
+            Arrays.fill(nodes, v.node());
+            v = Value.dynamic(g.add(new Concatenate(v.holding().axisOf(ax) + 1), nodes), out, v.holding());
+        }
+        g.out(n, 0, v);
     }
 
     private static OnnxTensor sliceConstant(OnnxTensor t, int[] begin, int[] step, int[] count) {
