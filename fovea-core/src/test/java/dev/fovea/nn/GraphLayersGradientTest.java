@@ -43,6 +43,9 @@ class GraphLayersGradientTest {
                 new int[][] {{1, 1}, {2, 0}}, Activation.TANH, true)), x.shape().dropBatch()), one(x), false, H);
         check("depthwise with multiplier 2, no bias", built(new PaddedConv2D(new PaddedConv2D.Config(8, 3, 3, 2, 2, 1, 1, 4,
                 new int[][] {{1, 1}, {1, 1}}, Activation.LINEAR, false)), x.shape().dropBatch()), one(x), false, H);
+        // Multiplier 1 runs forward on DepthwiseConv2D; backward then lowers the remembered input.
+        check("depthwise, stride 2, uneven pads", built(new PaddedConv2D(new PaddedConv2D.Config(4, 3, 3, 2, 2, 1, 1, 4,
+                new int[][] {{1, 0}, {0, 1}}, Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
     }
 
     @Test
