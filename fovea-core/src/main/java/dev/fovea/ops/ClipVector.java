@@ -11,9 +11,10 @@ final class ClipVector {
 
     /** y[i] = min(max(x[i], lo), hi) for i in [from, to). */
     static void range(float[] y, float[] x, int from, int to, float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         int i = from;
         for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, x, i).max(lo).min(hi).intoArray(y, i);
+            FloatVector.fromArray(S, x, i).max(vlo).min(vhi).intoArray(y, i);
         }
         Clip.range(y, x, i, to, lo, hi);
     }

@@ -12,6 +12,8 @@ import dev.fovea.ops.gemm.Gemm;
  *   <li>{@link Im2Col} + GEMM: out (N*OH*OW, F) = col (N*OH*OW, KH*KW*C) · kernel (KH*KW*C, F), for
  *       very deep windows.</li>
  * </ul>
+ * 1x1 windows that read no padding, on enough input channels, skip both: {@link PointwiseConv}
+ * multiplies the NHWC pixels by the kernel directly.
  * The input gradient is always {@link BlockedInputGrad}: GEMM and col2im a few images at a time.
  * One instance serves one layer and forward must precede its backward. Buffers grow once and are
  * reused (no per-step allocation at a fixed batch size).
@@ -25,6 +27,7 @@ public final class Conv2DOp {
     private final DirectConv2D direct = new DirectConv2D();
     private final BlockedInputGrad inputGrad = new BlockedInputGrad();
     private boolean lastDirect;
+    private float[] pointwiseInput;       // the last forward's input when it ran on PointwiseConv
 
     /**
      * out (N, OH, OW, F) = x (N, H, W, C) * kernel (KH, KW, C, F) + bias (F); bias may be null.
@@ -35,6 +38,17 @@ public final class Conv2DOp {
 
     /** As {@link #forward(float[], float[], float[], float[], int, int, int, WindowGeometry)}, then ReLU when {@code relu}. */
     public void forward(float[] out, float[] x, float[] kernel, float[] bias, boolean relu, int n, int c, int f, WindowGeometry g) {
+        if (PointwiseConv.supports(g, c)) {
+            PointwiseConv.forward(out, x, kernel, bias, relu, n, c, f, g);
+            pointwiseInput = x;
+            return;
+        }
+        forwardGeneral(out, x, kernel, bias, relu, n, c, f, g);
+    }
+
+    /** The direct or im2col + GEMM route only, never {@link PointwiseConv} (for comparisons). */
+    public void forwardGeneral(float[] out, float[] x, float[] kernel, float[] bias, boolean relu, int n, int c, int f, WindowGeometry g) {
+        pointwiseInput = null;
         int k = g.kH() * g.kW() * c;
         lastDirect = k <= DIRECT_MAX_TAPS;
         if (lastDirect) {
@@ -66,7 +80,13 @@ public final class Conv2DOp {
                          int n, int c, int f, WindowGeometry g, boolean setKernel, boolean setBias) {
         int m = n * g.outH() * g.outW();
         int k = g.kH() * g.kW() * c;
-        if (lastDirect) {
+        if (pointwiseInput != null) {
+            PointwiseConv.backwardKernel(dKernel, dy, pointwiseInput, setKernel, n, c, f, g);
+            if (dBias != null) {
+                if (setBias) biasGrad.set(dBias, dy, m, f);
+                else biasGrad.accumulate(dBias, dy, m, f);
+            }
+        } else if (lastDirect) {
             direct.backwardKernel(dKernel, dBias, dy, n, f, setKernel, setBias);
         } else {
             if (col.length < m * k) throw new IllegalStateException("Conv2DOp.backward called before forward at this batch size");

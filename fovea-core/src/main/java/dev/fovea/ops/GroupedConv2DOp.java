@@ -28,6 +28,11 @@ public final class GroupedConv2DOp {
             unlowered = x;
             return;
         }
+        forwardLowered(out, x, kernel, bias, n, c, f, groups, g);
+    }
+
+    /** Per-group im2col + GEMM only, never {@link DepthwiseConv2D} (for comparisons). */
+    public void forwardLowered(float[] out, float[] x, float[] kernel, float[] bias, int n, int c, int f, int groups, Window2D g) {
         unlowered = null;
         int m = n * g.outH() * g.outW();
         int cg = c / groups, fg = f / groups;
