@@ -54,7 +54,7 @@ run_wrk() {  # label, wrk args...
 start
 warm
 run_wrk batched -t2 -c"$conns" -d"${secs}s" --latency -s "$here/predict.lua" "$url/v1/models/$name:predict"
-run_wrk mixed -t"$conns" -c"$conns" -d"${secs}s" --latency -s "$here/mixed.lua" "$url/v1/models/$name:predict"
+run_wrk mixed -t"$conns" -c"$conns" -d"${secs}s" --timeout 15s --latency -s "$here/mixed.lua" "$url/v1/models/$name:predict"
 alive="$(curl -s -o /dev/null -w '%{http_code}' "$url/healthz")"
 echo "after the mixed run: /healthz answered $alive"
 stop

@@ -1,8 +1,8 @@
 package dev.fovea.cli;
 
 import dev.fovea.io.Json;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.TrainingBenchmark;

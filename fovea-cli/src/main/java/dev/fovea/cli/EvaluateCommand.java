@@ -4,7 +4,7 @@ import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.Dataset;
 import dev.fovea.io.Json;
-import dev.fovea.optim.Adam;
+import dev.fovea.train.ClassifierOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(model + " takes input " + r.model().inputShape() + " but " + source.description()
                     + " has images " + test.imageShape());
         }
-        // The optimizer is not used by evaluate; compile only sets the loss and metrics.
-        r.model().compile(new Adam(), "sparse_categorical_crossentropy", "accuracy");
+        ClassifierOutput output = r.model().output();   // decides the loss: from logits unless probabilities
         long start = System.nanoTime();
         Map<String, Double> m = r.model().evaluate(test.images(), test.labels());
         double secs = (System.nanoTime() - start) / 1e9;
@@ -51,6 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
         facts.put("data", source.description() + ", test split");
         facts.put("test_loss", m.get("loss"));
         facts.put("test_accuracy", m.get("accuracy"));
+        facts.put("model_output", output.description());
         Path page = reportOptions.write(reportOptions.resolve(Path.of(model), "evaluate"),
                 "Evaluation report: " + Path.of(model).getFileName(), r.model(), test,
                 ReportOptions.history(r.provenance()), List.of(), facts, common);
@@ -61,10 +61,13 @@ final class EvaluateCommand implements Callable<Integer> {
             out.put("examples", test.size());
             out.put("test_loss", m.get("loss"));
             out.put("test_accuracy", m.get("accuracy"));
+            out.put("output", output.description());
+            out.put("softmax_applied", output.appliesSoftmax());
             out.put("seconds", secs);
             if (page != null) out.put("report", page.toString());
             common.out().println(Json.writePretty(out));
         } else {
+            common.out().println("model output: " + output.description());
             common.out().printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f on %,d images of %s (%.1f s)%n",
                     m.get("accuracy"), m.get("loss"), test.size(), source.description(), secs);
         }

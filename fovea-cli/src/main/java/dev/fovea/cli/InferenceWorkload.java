@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.train.InferenceBenchmark;
 import dev.fovea.train.ModelFlops;
 import dev.fovea.train.TrainingBenchmark;

@@ -10,14 +10,14 @@ import java.io.PrintWriter;
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Convolutional neural networks on the JVM: define, train, evaluate and predict.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class,
+                VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class, KerasCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, summary, visualize, serve, bench, onnx, keras)");
     }
 
     public static void main(String[] args) {

@@ -1,8 +1,8 @@
 package dev.fovea.cli;
 
 import dev.fovea.io.ModelFile;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
 import dev.fovea.onnx.Onnx;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;
@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Resolves {@code --model}: a preset name (e.g. "notes"), an architecture file (model.json
- * format, ending in .json), a trained model (.fovea) or an ONNX model (.onnx).
+ * format, ending in .json), a trained model (.fovea), an ONNX model (.onnx) or a Keras model
+ * (.h5 / .hdf5 from Keras 2, .keras from Keras 3).
  */
 final class ModelSource {
     /** The default per-example input: one Fashion-MNIST image. */
@@ -39,13 +40,14 @@ final class ModelSource {
             return new Resolved(saved.model(), true, spec, saved.provenance());
         }
         if (spec.endsWith(".onnx")) return onnx(spec, inputShape);
+        if (KerasCommand.isKerasFile(spec)) return KerasCommand.resolve(existing(spec), spec, inputShape);
         if (spec.endsWith(".json")) {
             Model m = ModelFile.readArchitecture(existing(spec));
             if (!m.isBuilt() || inputShape != null) m.build(inputShape != null ? inputShape : DEFAULT_INPUT);
             return new Resolved(m, false, spec, Map.of());
         }
         if (!Presets.exists(spec) && (spec.contains("/") || spec.contains("."))) {
-            throw new CliException("--model " + spec + ": not a preset, and not a .json architecture, a .fovea model or an .onnx file");
+            throw new CliException("--model " + spec + ": not a preset, and not a .json architecture, a .fovea model, an .onnx file or a Keras .h5/.keras file");
         }
         Model m = Presets.get(spec).factory().get();
         m.build(inputShape != null ? inputShape : DEFAULT_INPUT);

@@ -2,7 +2,7 @@ package dev.fovea.cli;
 
 import dev.fovea.io.Json;
 import dev.fovea.io.ModelFile;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.onnx.Onnx;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;

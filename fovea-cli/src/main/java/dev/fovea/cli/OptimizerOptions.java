@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.optim.Adam;
 import dev.fovea.optim.AdamW;
 import dev.fovea.optim.LearningRateSchedule;

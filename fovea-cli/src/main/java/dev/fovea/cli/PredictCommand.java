@@ -3,15 +3,16 @@ package dev.fovea.cli;
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
 import dev.fovea.io.Json;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;
-import dev.fovea.train.Predictor;
+import dev.fovea.train.ClassifierOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +21,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code fovea predict}: class probabilities of image files. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+/**
+ * {@code fovea predict}: class probabilities of images. Image files alone, without --output, are
+ * printed as they always were (text, or one JSON document under --json), all decoded before any
+ * output. Folders, or --output, stream: {@link FolderPrediction} walks, decodes in the background,
+ * predicts in batches and writes a row per image as results arrive.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict the classes of images (PNG, JPEG, BMP, GIF) with a trained model.",
-                "Each image is converted to the model's input (grayscale or RGB, resized); the conversion is printed."})
+                "Each image is converted to the model's input (grayscale or RGB, resized); for a few files the conversion is printed.",
+                "Folders are walked recursively; files are recognised as images by their content and other files are skipped.",
+                "With folders or --output, images are decoded on a background thread and predicted in batches in bounded memory,",
+                "and each image gets a row (path, top-k labels and probabilities, or its error) as results arrive."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE.fovea|FILE.onnx", description = "The trained model (.fovea, or ONNX imported on the fly).")
     String model;
@@ -31,11 +40,36 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"--top-k", "-k"}, defaultValue = "3", paramLabel = "K", description = "How many classes to show per image (default: ${DEFAULT-VALUE}).")
     int topK;
 
+    @Option(names = {"--output", "-o"}, paramLabel = "FILE.csv|FILE.jsonl|-",
+            description = "Write one row per image to this file (CSV or JSON Lines, by its extension; - for standard output), flushed after every batch.")
+    String output;
+
+    @Option(names = "--format", paramLabel = "csv|jsonl", description = "The --output format when its name does not say (default for folders on standard output: csv, jsonl under --json).")
+    String format;
+
+    @Option(names = "--all-probabilities", description = "Add every class's probability to each row (CSV: one p_<class> column per class).")
+    boolean allProbabilities;
+
+    @Option(names = "--resume", description = "Keep the rows already in --output (a last line cut short is dropped) and predict only the images without one.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace an existing --output file.")
+    boolean overwrite;
+
+    @Option(names = "--strict", description = "Stop at the first file that is not a readable image (by default it is skipped, or gets a row with its error).")
+    boolean strict;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass (default: chosen from the model's activation size, at most 64).")
+    Integer batchSize;
+
+    @Option(names = "--decode-threads", defaultValue = "1", paramLabel = "N", description = "Background threads decoding images (default: ${DEFAULT-VALUE}).")
+    int decodeThreads;
+
     @Option(names = "--max-pixels", defaultValue = "40000000", paramLabel = "N",
             description = "Refuse images with more pixels than this, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "Image files and folders of images.")
     List<Path> images;
 
     @Mixin CommonOptions common;
@@ -43,6 +77,22 @@ final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() {
         common.apply();
         if (topK < 1) throw new CliException("--top-k must be >= 1, got " + topK);
+        if (maxPixels < 1) throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
+        boolean folders = images.stream().anyMatch(Files::isDirectory);
+        if (output != null || folders) return FolderPrediction.run(this);
+        for (String flag : List.of("--format", "--all-probabilities", "--resume", "--overwrite", "--strict", "--batch-size")) {
+            if (given(flag)) throw new CliException(flag + " applies to folders and --output; image files alone are printed whole");
+        }
+        return printFiles();
+    }
+
+    /** Whether flag was on the command line. */
+    boolean given(String flag) {
+        return common.spec.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    /** Today's output for a few image files: all loaded and checked first, then printed. */
+    private int printFiles() {
         Model m = ModelSource.trained(model).model();
         ImageLoader loader = new ImageLoader(maxPixels);
         // Load and check every image first: one bad file stops the run before any output.
@@ -51,10 +101,12 @@ final class PredictCommand implements Callable<Integer> {
         Tensor batch = Tensor.zeros(m.inputShape().withBatch(loaded.size()));
         int per = m.inputShape().size();
         for (int i = 0; i < loaded.size(); i++) System.arraycopy(loaded.get(i).image().data(), 0, batch.data(), i * per, per);
-        Tensor probs = m.predict(batch);
+        ClassifierOutput output = m.output();
+        Tensor probs = m.predict(batch);   // softmax applied when the model ends in logits (output says so)
         List<Object> results = new ArrayList<>();
+        if (!common.json) common.out().println("model output: " + output.description());
         for (int i = 0; i < loaded.size(); i++) {
-            List<Prediction> top = Predictor.topK(probs, i, topK, m.classNames());
+            List<Prediction> top = output.topK(probs, i, topK);
             if (common.json) {
                 results.add(jsonResult(images.get(i), loaded.get(i), top, probs, i));
             } else {
@@ -66,7 +118,14 @@ final class PredictCommand implements Callable<Integer> {
                         top.size(), probs.dim(1), probs.dim(1), rowSum(probs, i));
             }
         }
-        if (common.json) common.out().println(Json.writePretty(Map.of("model", model, "predictions", results)));
+        if (common.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("output", output.description());
+            out.put("softmax_applied", output.appliesSoftmax());
+            out.put("predictions", results);
+            common.out().println(Json.writePretty(out));
+        }
         return 0;
     }
 

@@ -1,7 +1,7 @@
 package dev.fovea.cli;
 
 import dev.fovea.data.Dataset;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.History;
 import dev.fovea.viz.TrainingReport;

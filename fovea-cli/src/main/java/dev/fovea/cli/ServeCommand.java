@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "N", description = "Examples that may wait per model; beyond it, 503 at once (default: 64).")
     Integer queue;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Per-request time limit; past it, 503 (default: 10000).")
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Per-request time limit, from the last byte of the body to the answer; past it, 503 (default: 10000).")
     Integer timeoutMs;
 
     @Option(names = "--max-body-bytes", paramLabel = "N", description = "Larger request bodies get 413 (default: 8388608).")
@@ -53,6 +53,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-in-flight", paramLabel = "N", description = "Prediction requests handled at once; beyond it, 503 at once (default: 128).")
     Integer maxInFlight;
+
+    @Option(names = "--body-timeout-ms", paramLabel = "MS", description = "Time from a request's arrival to the last byte of its body; past it, 408 and the connection is closed (default: 30000).")
+    Integer bodyTimeoutMs;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MS", description = "A connection on which nothing moves this long is closed (default: 30000).")
+    Integer idleTimeoutMs;
+
+    @Option(names = "--max-uploads", paramLabel = "N", description = "Request bodies received at once (they hold no inference slot); beyond it, 503 at once (default: 512).")
+    Integer maxUploads;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Open connections; beyond it, new ones wait to be accepted (default: 1024).")
+    Integer maxConnections;
 
     @Mixin CommonOptions common;
 
@@ -66,6 +78,10 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBody != null) c = c.withMaxBodyBytes(maxBody);
         if (maxPixels != null) c = c.withMaxPixels(maxPixels);
         if (maxInFlight != null) c = c.withMaxInFlight(maxInFlight);
+        if (bodyTimeoutMs != null) c = c.withBodyTimeout(Duration.ofMillis(bodyTimeoutMs));
+        if (idleTimeoutMs != null) c = c.withIdleTimeout(Duration.ofMillis(idleTimeoutMs));
+        if (maxUploads != null) c = c.withMaxUploads(maxUploads);
+        if (maxConnections != null) c = c.withMaxConnections(maxConnections);
         Map<String, Path> files = new LinkedHashMap<>();
         for (String spec : modelSpecs) {
             int eq = spec.indexOf('=');

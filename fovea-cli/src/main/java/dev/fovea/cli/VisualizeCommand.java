@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
 import dev.fovea.io.Json;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.viz.Visualizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +49,7 @@ final class VisualizeCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "visualize-" + stem(image));
         Path index = Visualizer.write(r, dir);
         int c = r.attribution().classIndex();
-        String label = c < m.classNames().size() ? m.classNames().get(c) : Integer.toString(c);
+        String label = m.output().className(c);
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", model);
@@ -57,11 +57,13 @@ final class VisualizeCommand implements Callable<Integer> {
             j.put("class", label);
             j.put("class_index", c);
             j.put("probability", (double) r.attribution().probs()[c]);
+            j.put("output", r.attribution().output());
             j.put("layers", r.featureMaps().stream().map(Visualizer.Panel::title).toList());
             j.put("grad_cam_layer", r.attribution().gradCamLayer());
             j.put("page", index.toString());
             common.out().println(Json.writePretty(j));
         } else {
+            common.out().println("model output: " + r.attribution().output());
             common.out().printf(Locale.ROOT, "%s: explained class %s (probability %.4f); %d feature-map grids; page %s%n",
                     img.description(), label, r.attribution().probs()[c], r.featureMaps().size(), index);
         }

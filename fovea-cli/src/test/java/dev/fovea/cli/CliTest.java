@@ -3,7 +3,7 @@ package dev.fovea.cli;
 import dev.fovea.data.DataSources;
 import dev.fovea.io.Json;
 import dev.fovea.io.ModelFile;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.io.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +69,44 @@ class CliTest {
         assertEquals("Pullover", first.requireArray("top_k").object(0).requireString("label"));
         FoveaRun text = fovea("predict", "--model", trained.toString(), pullover.toString());
         assertTrue(text.out().contains("28x28 grayscale"), text.out());
+    }
+
+    /**
+     * The tiny model with its last softmax removed (same weights) ends in logits: predict and
+     * evaluate must give the softmax model's probabilities and accuracy, and say that they applied
+     * the softmax.
+     */
+    @Test
+    void aModelEndingInLogitsIsShownAsProbabilitiesAndSaysSo() throws Exception {
+        dev.fovea.model.Model softmaxModel = ModelFile.load(trained).model();
+        dev.fovea.model.Model logits = dev.fovea.model.Sequential.of(new dev.fovea.nn.Conv2D(8, 3, "relu"),
+                new dev.fovea.nn.MaxPool2D(2, 2), new dev.fovea.nn.Flatten(), new dev.fovea.nn.Dense(10))
+                .classNames(softmaxModel.classNames()).build(softmaxModel.inputShape());
+        for (int i = 0; i < logits.parameters().size(); i++) {
+            float[] from = softmaxModel.parameters().get(i).value().data();
+            System.arraycopy(from, 0, logits.parameters().get(i).value().data(), 0, from.length);
+        }
+        Path file = dir.resolve("tiny-logits.fovea");
+        ModelFile.save(file, logits, java.util.Map.of());
+
+        JsonObject a = Json.parseObject(fovea("predict", "--model", trained.toString(), "--json", pullover.toString()).out(), "softmax");
+        FoveaRun r = fovea("predict", "--model", file.toString(), "--json", pullover.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject b = Json.parseObject(r.out(), "logits");
+        assertFalse(a.requireBoolean("softmax_applied"));
+        assertTrue(b.requireBoolean("softmax_applied"));
+        assertTrue(b.requireString("output").startsWith("logits (output layer dense"), b.requireString("output"));
+        var pa = a.requireArray("predictions").object(0).requireArray("probabilities");
+        var pb = b.requireArray("predictions").object(0).requireArray("probabilities");
+        for (int i = 0; i < 10; i++) assertEquals(pa.doubleAt(i), pb.doubleAt(i), 1e-5, "class " + i);
+        FoveaRun text = fovea("predict", "--model", file.toString(), pullover.toString());
+        assertTrue(text.out().contains("softmax applied to give probabilities"), text.out());
+
+        FoveaRun ea = fovea("evaluate", "--model", trained.toString(), "--json", "--no-report");
+        FoveaRun eb = fovea("evaluate", "--model", file.toString(), "--json", "--no-report");
+        assertEquals(0, eb.code(), eb.err());
+        assertEquals(Json.parseObject(ea.out(), "ea").requireDouble("test_accuracy"), Json.parseObject(eb.out(), "eb").requireDouble("test_accuracy"));
+        assertEquals(Json.parseObject(ea.out(), "ea").requireDouble("test_loss"), Json.parseObject(eb.out(), "eb").requireDouble("test_loss"), 1e-4);
     }
 
     @Test

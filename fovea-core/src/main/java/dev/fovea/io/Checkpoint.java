@@ -1,7 +1,8 @@
 package dev.fovea.io;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.nn.Parameter;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Tensor;
@@ -32,7 +33,7 @@ public final class Checkpoint {
 
     /** Saves the trainer's model, optimizer and state after its last completed step. */
     public static void save(Path file, Trainer trainer, Map<String, Object> provenance) {
-        Model model = trainer.model();
+        Graph model = trainer.model();
         Optimizer opt = trainer.optimizer();
         TrainingState s = trainer.state();
         if (s == null) throw new IllegalStateException("nothing to checkpoint: no fit has run");
@@ -96,7 +97,7 @@ public final class Checkpoint {
         return new Restored(saved.model(), opt, state, saved.provenance());
     }
 
-    private static void restoreSlots(Path file, Model model, Optimizer opt, ArchiveContents contents, long iterations) {
+    private static void restoreSlots(Path file, Graph model, Optimizer opt, ArchiveContents contents, long iterations) {
         List<Parameter> params = model.parameters();
         TensorFile tensors = contents.tensors(ArchiveEntry.OPTIMIZER).orElse(TensorFile.of(Map.of()));
         int perParam = opt.slotsPerParameter();

@@ -1,7 +1,8 @@
 package dev.fovea.io;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.nn.Parameter;
 import dev.fovea.tensor.Tensor;
 
@@ -28,12 +29,12 @@ public final class ModelFile {
 
     private ModelFile() {}
 
-    public static void save(Path file, Model model, Map<String, Object> provenance) {
+    public static void save(Path file, Graph model, Map<String, Object> provenance) {
         ModelArchive.write(file, contents(model, provenance));
     }
 
     /** model.json and weights.safetensors of a model, ready to write (checkpoints add entries). */
-    static ArchiveContents contents(Model model, Map<String, Object> provenance) {
+    static ArchiveContents contents(Graph model, Map<String, Object> provenance) {
         if (!model.isBuilt()) throw new FoveaException("cannot save model " + model.name() + ": it is not built");
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) weights.put(p.name(), p.value());

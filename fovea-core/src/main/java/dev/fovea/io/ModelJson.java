@@ -3,8 +3,9 @@ package dev.fovea.io;
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.LayerRegistry;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
+import dev.fovea.model.Sequential;
 import dev.fovea.tensor.Shape;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class ModelJson {
 
     private ModelJson() {}
 
-    public static String write(Model model, Map<String, Object> provenance) {
+    public static String write(Graph model, Map<String, Object> provenance) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
@@ -48,7 +49,7 @@ public final class ModelJson {
         return Json.writePretty(root);
     }
 
-    private static Map<String, Object> architecture(Model model) {
+    private static Map<String, Object> architecture(Graph model) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("class_name", model instanceof Sequential ? "Sequential" : "Model");
         a.put("name", model.name());
@@ -63,7 +64,7 @@ public final class ModelJson {
             int[] ins = n.inputs();
             if (ins.length != 1 || ins[0] != i - 1) {
                 List<String> inbound = new ArrayList<>();
-                for (int in : ins) inbound.add(in == Model.MODEL_INPUT ? INPUT : nodes.get(in).layer().name());
+                for (int in : ins) inbound.add(in == Graph.MODEL_INPUT ? INPUT : nodes.get(in).layer().name());
                 l.put("inbound", inbound);
             }
             l.put("config", n.layer().config());
@@ -74,7 +75,7 @@ public final class ModelJson {
     }
 
     /** How images become the model's input: values in [0, 1] (8-bit / 255), channels as the input shape says. */
-    private static Map<String, Object> preprocessing(Model model) {
+    private static Map<String, Object> preprocessing(Graph model) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("layout", "NHWC");
         p.put("scale", "pixel / 255 (values in [0, 1])");
@@ -125,7 +126,7 @@ public final class ModelJson {
                 inputs = new int[names.size()];
                 for (int j = 0; j < inputs.length; j++) {
                     String in = names.get(j);
-                    if (in.equals(INPUT)) inputs[j] = Model.MODEL_INPUT;
+                    if (in.equals(INPUT)) inputs[j] = Graph.MODEL_INPUT;
                     else if (index.containsKey(in)) inputs[j] = index.get(in);
                     else throw l.error("inbound", "names \"" + in + "\", which is not an earlier layer (or \"input\")");
                 }

@@ -11,7 +11,7 @@ import dev.fovea.tensor.Tensor;
  * <p>Two fusions save whole passes over the activations: a layer whose op applies ReLU in its own
  * output pass ({@link #linearAppliesActivation}) writes y directly and keeps no z; and when the
  * model's only consumer of this ReLU output is a max pool that applies ReLU's gradient mask in its
- * backward (see {@link Model}), backward hands dy straight to the linear part.
+ * backward (see {@link Graph}), backward hands dy straight to the linear part.
  */
 public abstract class ActivatedLayer extends Layer {
     private final Activation activation;

@@ -31,26 +31,26 @@ final class ChunkedInference {
             Rescaling.class, Normalization.class, RandomFlip.class, RandomTranslation.class, RandomRotation.class,
             RandomZoom.class, RandomErasing.class, LocalResponseNormalization.class, GlobalPooling2D.class);
 
-    private final Model model;
+    private final Graph model;
     private final int frontEnd;       // nodes [0, frontEnd) run chunk by chunk
     private final int chunk;          // images per chunk
     private final Buffer input = new Buffer();   // (chunk, ...input)
     private final Buffer front = new Buffer();   // (batch, ...front output)
 
-    private ChunkedInference(Model model, int frontEnd, int chunk) {
+    private ChunkedInference(Graph model, int frontEnd, int chunk) {
         this.model = model;
         this.frontEnd = frontEnd;
         this.chunk = chunk;
     }
 
     /** The plan for a built model, or null when chunking does not apply (not a chain, no convolution in front). */
-    static ChunkedInference plan(Model model) {
-        List<Model.Node> nodes = model.nodes();
+    static ChunkedInference plan(Graph model) {
+        List<Graph.Node> nodes = model.nodes();
         int end = 0;
         boolean convolves = false;
         long widest = model.inputShape().size();
         while (end < nodes.size()) {
-            Model.Node node = nodes.get(end);
+            Graph.Node node = nodes.get(end);
             int[] in = node.inputs();
             boolean chained = in.length == 1 && in[0] == end - 1;   // node 0 reads MODEL_INPUT = -1
             if (!chained || !PER_EXAMPLE.contains(node.layer().getClass())) break;

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *
  * <p>Backward applies the transpose of the transform's linear part with the same keys (exact for
  * these layers, which are linear in the input for fixed randomness). Placed first in a model the
- * layer is asked for no input gradient and does no work; {@link Model#backwardToInput} still gets
+ * layer is asked for no input gradient and does no work; {@link Graph#backwardToInput} still gets
  * the correct one.
  */
 public abstract class ImageTransformLayer extends Layer implements ExampleTransform {

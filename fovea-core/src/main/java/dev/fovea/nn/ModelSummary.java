@@ -2,13 +2,13 @@ package dev.fovea.nn;
 
 import java.util.Locale;
 
-/** Renders {@link Model#summary()} in the layout of Keras's model.summary(). */
+/** Renders {@link Graph#summary()} in the layout of Keras's model.summary(). */
 final class ModelSummary {
     private static final int SHAPE = 26, PARAMS = 10;
 
     private ModelSummary() {}
 
-    static String render(Model model) {
+    static String render(Graph model) {
         var nodes = model.nodes();
         int nameWidth = 29;
         for (var n : nodes) nameWidth = Math.max(nameWidth, label(n.layer()).length() + 3);

@@ -3,13 +3,12 @@ package dev.fovea.nn;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
-import dev.fovea.train.Batch;
-import dev.fovea.train.BatchIterator;
-import dev.fovea.train.TrainingData;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 
 /**
@@ -82,12 +81,24 @@ public final class Normalization extends ImageTransformLayer {
         return this;
     }
 
-    /** Learns each channel's mean and variance from every example of data, in batches of 256. */
-    public Normalization adapt(TrainingData data) {
-        Stats s = new Stats(data.exampleShape().dim(-1));
-        try (BatchIterator it = data.batches(0, 0, 256, false, 0)) {
-            for (Batch b = it.next(); b != null; b = it.next()) s.add(b.images());
+    /**
+     * Learns each channel's mean and variance from every batch of images (N, ..., C) the stream
+     * yields, then closes it: e.g. {@code adapt(trainingData.imageBatches(256))}, which reads a
+     * data set too large to hold at once.
+     */
+    public Normalization adapt(Stream<Tensor> batches) {
+        Stats s = null;
+        try (batches) {
+            for (Iterator<Tensor> it = batches.iterator(); it.hasNext(); ) {
+                Tensor b = it.next();
+                if (s == null) s = new Stats(b.dim(-1));
+                else if (b.dim(-1) != s.c) {
+                    throw new FoveaException("Normalization.adapt: batches have " + s.c + " channels, then " + b.dim(-1));
+                }
+                s.add(b);
+            }
         }
+        if (s == null) throw new FoveaException("Normalization.adapt: the data is empty");
         set(s.mean(), s.variance(), "layer " + name() + " (Normalization)");
         return this;
     }

@@ -1,7 +1,7 @@
 package dev.fovea.train;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.tensor.Tensor;
 
 import java.util.SplittableRandom;
@@ -29,13 +29,13 @@ public final class InferenceBenchmark {
     /** One repetition's results; allocation is NaN when the JVM cannot count it. */
     public record Repetition(double inferImgPerSec, double latencyMs, double allocBytesPerInference) {}
 
-    private final Model model;
+    private final Graph model;
     private final TrainingBenchmark.Settings settings;
     private final Tensor batchX;   // (B, ...input)
     private final Tensor oneX;     // (1, ...input)
     private Sizes sizes = new Sizes(2, 3);
 
-    public InferenceBenchmark(Model model, TrainingBenchmark.Settings settings) {
+    public InferenceBenchmark(Graph model, TrainingBenchmark.Settings settings) {
         if (!model.isBuilt()) throw new FoveaException("model " + model.name() + " must be built before benchmarking");
         this.model = model;
         this.settings = settings;

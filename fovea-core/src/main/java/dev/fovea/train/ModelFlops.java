@@ -3,7 +3,7 @@ package dev.fovea.train;
 import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.tensor.Shape;
 
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public final class ModelFlops {
     private ModelFlops() {}
 
     /** Forward FLOPs per image of every layer, in node order; the model must be built. */
-    public static List<LayerFlops> perLayer(Model model) {
+    public static List<LayerFlops> perLayer(Graph model) {
         model.inputShape();   // fails clearly when not built
         List<LayerFlops> out = new ArrayList<>();
         for (Layer l : model.layers()) out.add(new LayerFlops(l.name(), l.className(), forward(l)));
@@ -46,14 +46,14 @@ public final class ModelFlops {
     }
 
     /** Forward FLOPs per image. */
-    public static long forwardPerImage(Model model) {
+    public static long forwardPerImage(Graph model) {
         long total = 0;
         for (LayerFlops f : perLayer(model)) total += f.forward();
         return total;
     }
 
     /** FLOPs per image of one training step (forward and backward; see the class comment). */
-    public static long trainingPerImage(Model model) {
+    public static long trainingPerImage(Graph model) {
         return TRAINING_MULTIPLIER * forwardPerImage(model);
     }
 

@@ -20,12 +20,22 @@ public final class ProgressBar implements Callback {
     private int examples;
     private long epochStart;
     private long lastDraw;
+    private String title;   // null: epochs are named ("Epoch 2/5")
 
     /** live: redraw in place (a terminal); otherwise print plain lines. */
     public ProgressBar(PrintWriter out, boolean live, double plainIntervalSeconds) {
         this.out = out;
         this.live = live;
         this.plainIntervalNanos = (long) (plainIntervalSeconds * 1e9);
+    }
+
+    /**
+     * Names the work instead of the epoch, for a single pass that is not training (e.g. "predict"):
+     * plain lines start with the title and the live bar has no "Epoch 1/1" line above it.
+     */
+    public ProgressBar title(String t) {
+        this.title = t;
+        return this;
     }
 
     /** To standard error, live when the JVM is attached to a terminal. */
@@ -42,7 +52,7 @@ public final class ProgressBar implements Callback {
     @Override public void onEpochBegin(int epoch) {
         epochStart = System.nanoTime();
         lastDraw = epochStart;
-        if (!live) return;
+        if (!live || title != null) return;
         out.print("Epoch " + (epoch + 1) + "/" + epochs + "\n");
     }
 
@@ -55,7 +65,7 @@ public final class ProgressBar implements Callback {
             out.flush();
         } else if (now - lastDraw >= plainIntervalNanos && seen < examples) {
             lastDraw = now;
-            out.println("epoch " + (epoch + 1) + "/" + epochs + " " + line(seen, now, logs));
+            out.println(prefix(epoch) + line(seen, now, logs));
         }
     }
 
@@ -64,12 +74,16 @@ public final class ProgressBar implements Callback {
         double secs = (now - epochStart) / 1e9;
         StringBuilder sb = new StringBuilder();
         if (live) sb.append('\r').append(bar(examples)).append(' ');
-        else sb.append("epoch ").append(epoch + 1).append('/').append(epochs).append(' ');
+        else sb.append(prefix(epoch));
         sb.append(String.format(Locale.ROOT, "%d/%d %.1fs %.0f img/s", examples, examples, secs, examples / secs));
         for (var e : logs.entrySet()) sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         if (live) sb.append("\u001b[K");
         out.println(sb);
         out.flush();
+    }
+
+    private String prefix(int epoch) {
+        return title != null ? title + " " : "epoch " + (epoch + 1) + "/" + epochs + " ";
     }
 
     private String line(int seen, long now, Map<String, Double> logs) {

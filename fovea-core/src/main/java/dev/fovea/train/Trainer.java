@@ -2,9 +2,8 @@ package dev.fovea.train;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.ActivatedLayer;
-import dev.fovea.nn.Activation;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.nn.Parameter;
 import dev.fovea.ops.SoftmaxCrossEntropyOp;
 import dev.fovea.optim.Optimizer;
@@ -33,7 +32,7 @@ public final class Trainer {
     public static final String SPARSE_CCE = "sparse_categorical_crossentropy";
     private static final int EVAL_BATCH = 256;
 
-    private final Model model;
+    private final Graph model;
     private final Optimizer optimizer;
     private final boolean fusedSoftmax;   // output is softmax: work from its pre-activation
     private final List<String> metrics;
@@ -44,7 +43,7 @@ public final class Trainer {
     private final Cursor cursor = new Cursor();
     private static final ForwardContext DETERMINISTIC_TRAINING = new ForwardContext(true, null);
 
-    public Trainer(Model model, Optimizer optimizer, String loss, List<String> metrics) {
+    public Trainer(Graph model, Optimizer optimizer, String loss, List<String> metrics) {
         this.model = model;
         this.optimizer = optimizer;
         boolean fromLogits = switch (loss.toLowerCase(Locale.ROOT)) {
@@ -60,7 +59,7 @@ public final class Trainer {
         if (model.outputShape().rank() != 1) {
             throw new FoveaException("classification needs a model output (classes,), got " + model.outputShape());
         }
-        boolean softmaxOut = model.outputLayer().activation() == Activation.SOFTMAX;
+        boolean softmaxOut = !ClassifierOutput.of(model).appliesSoftmax();
         if (!fromLogits && !softmaxOut) {
             throw new FoveaException("loss " + SPARSE_CCE + " expects probabilities, but output layer "
                     + model.outputLayer().name() + " does not end in softmax; add activation \"softmax\" or use "
@@ -70,10 +69,26 @@ public final class Trainer {
             throw new FoveaException("output layer " + model.outputLayer().name() + " ends in softmax, so its outputs are "
                     + "probabilities, not logits: use loss " + SPARSE_CCE);
         }
+        if (softmaxOut && !(model.outputLayer() instanceof ActivatedLayer)) {
+            // The loss is computed from the softmax's input (fused), which only activation layers keep.
+            throw new FoveaException("output layer " + model.outputLayer().name() + " (" + model.outputLayer().className()
+                    + ") gives probabilities the loss cannot work back from; end the model in activation \"softmax\" "
+                    + "(e.g. Dense(classes, \"softmax\") or ActivationLayer(\"softmax\"))");
+        }
         this.fusedSoftmax = softmaxOut;
     }
 
-    public Model model() { return model; }
+    /**
+     * A trainer that only evaluates (no optimizer, so {@link #fit} is refused): loss sparse
+     * categorical cross-entropy, from logits unless {@link ClassifierOutput} finds probabilities;
+     * metric accuracy.
+     */
+    public static Trainer forEvaluation(Graph model) {
+        boolean fromLogits = ClassifierOutput.of(model).appliesSoftmax();
+        return new Trainer(model, null, fromLogits ? SPARSE_CCE + "_from_logits" : SPARSE_CCE, List.of("accuracy"));
+    }
+
+    public Graph model() { return model; }
     public Optimizer optimizer() { return optimizer; }
 
     /** Asks fit to stop after the current step (as Keras's model.stop_training). */
@@ -101,6 +116,7 @@ public final class Trainer {
 
     /** Trains on batches drawn from data; labels are checked against the output classes batch by batch. */
     public History fit(TrainingData data, FitOptions o) {
+        if (optimizer == null) throw new IllegalStateException("this trainer only evaluates: fitting needs an optimizer (Model.compile)");
         if (!data.exampleShape().equals(model.inputShape())) {
             throw new FoveaException("training examples have shape " + data.exampleShape() + " but model " + model.name()
                     + " takes " + model.inputShape());

@@ -2,10 +2,11 @@ package dev.fovea.train;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -54,7 +55,7 @@ public final class TrainingBenchmark {
     public record Repetition(double trainImgPerSec, double inferImgPerSec, double latencyMs,
                              double allocBytesPerStep, double allocBytesPerInference) {}
 
-    private final Model model;
+    private final Graph model;
     private final Trainer trainer;
     private final Settings settings;
     private final Tensor batchX;   // (B, ...input)
@@ -65,13 +66,12 @@ public final class TrainingBenchmark {
     private Sizes sizes = new Sizes(2, 2, 5);
 
     /** Compiles the built model with Adam (learning rate 0.001) for sparse categorical cross-entropy. */
-    public TrainingBenchmark(Model model, Settings settings) {
+    public TrainingBenchmark(Graph model, Settings settings) {
         if (!model.isBuilt()) throw new FoveaException("model " + model.name() + " must be built before benchmarking");
         this.model = model;
         this.settings = settings;
         boolean softmax = model.outputLayer().activation() == Activation.SOFTMAX;
-        model.compile(new Adam(0.001), softmax ? Trainer.SPARSE_CCE : Trainer.SPARSE_CCE + "_from_logits", "accuracy");
-        this.trainer = model.trainer();
+        this.trainer = new Trainer(model, new Adam(0.001), softmax ? Trainer.SPARSE_CCE : Trainer.SPARSE_CCE + "_from_logits", List.of("accuracy"));
         SplittableRandom rng = new SplittableRandom(settings.seed());
         this.batchX = randomImages(settings.batch(), rng);
         this.oneX = randomImages(1, rng);
@@ -81,6 +81,9 @@ public final class TrainingBenchmark {
     }
 
     public Sizes sizes() { return sizes; }
+
+    /** The trainer the benchmark fits with (Adam, learning rate 0.001). */
+    public Trainer trainer() { return trainer; }
 
     /** Runs rounds of repetitions, recalibrating window lengths, until the warm-up rule is met. */
     public WarmupPolicy.Result warmUp(WarmupPolicy policy) {

@@ -1,5 +1,7 @@
 package dev.fovea.nn;
 
+import dev.fovea.model.Model;
+import dev.fovea.model.Sequential;
 import dev.fovea.FoveaException;
 import dev.fovea.io.ModelJson;
 import dev.fovea.tensor.Tensor;

@@ -226,7 +226,7 @@ class AugmentationLayersTest {
             assertEquals(sq[k] / per, n.variance()[k], 1e-5 * sq[k] / per);
         }
         // In batches of 256 from TrainingData, merged: the same statistics.
-        Normalization m = new Normalization().adapt(new dev.fovea.train.InMemoryData(random(4, 600, 2, 2, 3), new int[600]));
+        Normalization m = new Normalization().adapt(new dev.fovea.train.InMemoryData(random(4, 600, 2, 2, 3), new int[600]).imageBatches(256));
         Normalization whole = new Normalization().adapt(random(4, 600, 2, 2, 3));
         assertArrayEquals(whole.mean(), m.mean(), 1e-6f);
         assertArrayEquals(whole.variance(), m.variance(), 1e-6f);

@@ -1,5 +1,8 @@
 package dev.fovea.nn;
 
+import dev.fovea.model.Model;
+import dev.fovea.model.Sequential;
+import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;

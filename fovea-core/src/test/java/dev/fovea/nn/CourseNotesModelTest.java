@@ -1,5 +1,7 @@
 package dev.fovea.nn;
 
+import dev.fovea.model.Sequential;
+import dev.fovea.model.Presets;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.FitOptions;

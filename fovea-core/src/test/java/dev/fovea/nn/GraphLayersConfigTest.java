@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.model.Model;
 import dev.fovea.FoveaException;
 import dev.fovea.io.ModelJson;
 import dev.fovea.ops.PadOp;

@@ -3,8 +3,8 @@ package dev.fovea.train;
 import dev.fovea.io.Checkpoint;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.model.Sequential;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 

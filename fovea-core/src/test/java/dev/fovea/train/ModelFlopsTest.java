@@ -3,9 +3,9 @@ package dev.fovea.train;
 import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
+import dev.fovea.model.Sequential;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

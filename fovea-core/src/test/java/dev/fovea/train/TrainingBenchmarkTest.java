@@ -1,7 +1,7 @@
 package dev.fovea.train;
 
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,9 +15,9 @@ class TrainingBenchmarkTest {
         TrainingBenchmark b = new TrainingBenchmark(m, new TrainingBenchmark.Settings(4, 0.01, 1));
         WarmupPolicy.Result w = b.warmUp(new WarmupPolicy(0, 0.3, 0.5, 2));
         assertTrue(w.rounds() >= 1, "a slow machine may stop warm-up after the first round");
-        long before = m.trainer().optimizer().iterations();
+        long before = b.trainer().optimizer().iterations();
         TrainingBenchmark.Repetition r = b.repetition();
-        assertEquals(b.sizes().trainSteps() + 1, m.trainer().optimizer().iterations() - before, "one untimed step plus the timed ones");
+        assertEquals(b.sizes().trainSteps() + 1, b.trainer().optimizer().iterations() - before, "one untimed step plus the timed ones");
         assertTrue(r.trainImgPerSec() > 0 && r.inferImgPerSec() > 0 && r.latencyMs() > 0, r.toString());
         if (AllocationCounter.supported()) assertTrue(r.allocBytesPerStep() >= 0, r.toString());
     }

@@ -2,8 +2,8 @@ package dev.fovea.train;
 
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.model.Sequential;
 import dev.fovea.ops.SoftmaxCrossEntropyOp;
 import dev.fovea.optim.LearningRateSchedule;
 import dev.fovea.optim.SGD;

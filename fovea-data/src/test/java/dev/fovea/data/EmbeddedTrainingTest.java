@@ -1,7 +1,7 @@
 package dev.fovea.data;
 
-import dev.fovea.nn.Presets;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Presets;
+import dev.fovea.model.Sequential;
 import dev.fovea.optim.Adam;
 import dev.fovea.train.FitOptions;
 import org.junit.jupiter.api.Test;

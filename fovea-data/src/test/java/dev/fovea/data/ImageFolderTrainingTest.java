@@ -1,9 +1,9 @@
 package dev.fovea.data;
 
-import dev.fovea.nn.Presets;
+import dev.fovea.model.Presets;
 import dev.fovea.nn.RandomFlip;
 import dev.fovea.nn.RandomTranslation;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Sequential;
 import dev.fovea.optim.Adam;
 import dev.fovea.train.FitOptions;
 import dev.fovea.train.InMemoryData;

@@ -1,6 +1,6 @@
 package dev.fovea.onnx;
 
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.onnx.exp.OnnxExporter;
 import dev.fovea.onnx.imp.OnnxImporter;
 

@@ -2,7 +2,7 @@ package dev.fovea.onnx;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 

@@ -6,7 +6,7 @@ import dev.fovea.nn.BatchNormalization;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.GlobalPooling2D;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.PaddedConv2D;
 import dev.fovea.nn.PaddedPooling2D;
 import dev.fovea.optim.Adam;

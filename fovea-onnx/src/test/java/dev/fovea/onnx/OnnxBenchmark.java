@@ -1,9 +1,9 @@
 package dev.fovea.onnx;
 
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
-import dev.fovea.nn.Presets;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Model;
+import dev.fovea.model.Presets;
+import dev.fovea.model.Sequential;
 import dev.fovea.onnx.exp.OnnxExporter;
 import dev.fovea.onnx.imp.OnnxImporter;
 import dev.fovea.onnx.imp.ProtoFiles;

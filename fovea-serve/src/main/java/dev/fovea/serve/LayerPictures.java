@@ -2,7 +2,7 @@ package dev.fovea.serve;
 
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.viz.Attribution;
 import dev.fovea.viz.ColorMap;

@@ -1,7 +1,7 @@
 package dev.fovea.serve;
 
-import dev.fovea.nn.Activation;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
+import dev.fovea.train.ClassifierOutput;
 import dev.fovea.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -32,6 +32,7 @@ final class MicroBatcher implements AutoCloseable {
 
     private final String name;
     private final Model model;
+    private final ClassifierOutput output;
     private final int exampleSize;
     private final int maxBatch;
     private final long delayNanos;
@@ -45,6 +46,7 @@ final class MicroBatcher implements AutoCloseable {
     MicroBatcher(String name, Model model, int maxBatch, long delayNanos, int capacity, Metrics metrics) {
         this.name = name;
         this.model = model;
+        this.output = model.output();
         this.exampleSize = model.inputShape().size();
         this.maxBatch = maxBatch;
         this.delayNanos = delayNanos;
@@ -61,8 +63,7 @@ final class MicroBatcher implements AutoCloseable {
         CompletableFuture<Result> f = new CompletableFuture<>();
         if (!running) throw HttpError.overloaded("model " + name + " is shutting down");
         if (!queue.offer(new Job(input, deadlineNanos, f))) {
-            metrics.inc("fovea_rejected_total", Metrics.labels("model", name, "reason", "queue_full"));
-            throw HttpError.overloaded("model " + name + " has " + queue.size() + " examples queued (the limit); retry shortly");
+            throw HttpError.overloaded("model " + name + " has " + queue.size() + " examples queued (the limit); retry shortly").because("queue_full");
         }
         return f;
     }
@@ -103,7 +104,8 @@ final class MicroBatcher implements AutoCloseable {
     /** Adds j to the batch unless its requester has already given up. */
     private void take(Job j, List<Job> batch) {
         if (System.nanoTime() - j.deadline() > 0) {
-            metrics.inc("fovea_rejected_total", Metrics.labels("model", name, "reason", "expired_in_queue"));
+            // Its requester has answered 503 (counted in fovea_rejected_total); this counts the work saved.
+            metrics.inc("fovea_dropped_examples_total", Metrics.labels("model", name, "reason", "expired_in_queue"));
             j.future().completeExceptionally(HttpError.timedOut("model " + name + ": the request waited in the queue past its deadline"));
         } else {
             batch.add(j);
@@ -135,25 +137,16 @@ final class MicroBatcher implements AutoCloseable {
             metrics.observe("fovea_forward_seconds", labels, Metrics.SECONDS, (System.nanoTime() - start) / 1e9);
             metrics.observe("fovea_batch_size", labels, Metrics.SIZES, b);
             int k = out.dim(1);
-            boolean softmax = model.outputLayer().activation() == Activation.SOFTMAX;
             for (int i = 0; i < b; i++) {
                 float[] p = new float[k];
                 System.arraycopy(out.data(), i * k, p, 0, k);
-                if (!softmax) softmaxInPlace(p);
+                output.toProbabilities(p, 1);   // models that end in logits still answer with probabilities
                 batch.get(i).future().complete(new Result(p, b));
             }
         } catch (RuntimeException | Error e) {
             // A failing forward pass answers its own requests with 500 and keeps the worker alive.
             for (Job j : batch) j.future().completeExceptionally(e);
         }
-    }
-
-    /** Models that end in logits (trained with a from-logits loss) still answer with probabilities. */
-    static void softmaxInPlace(float[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : z) max = Math.max(max, v);
-        for (int i = 0; i < z.length; i++) sum += (z[i] = (float) Math.exp(z[i] - max));
-        for (int i = 0; i < z.length; i++) z[i] /= (float) sum;
     }
 
     @Override public void close() {

@@ -32,6 +32,9 @@ record Route(String endpoint, ServedModel model) {
         return new Route(verb, m);
     }
 
+    /** Whether the endpoint reads the request body (the others read it away unkept). */
+    boolean takesBody() { return endpoint.equals("predict") || endpoint.equals("visualize"); }
+
     private static Route get(String method, String endpoint) {
         if (!method.equals("GET")) throw new HttpError(405, "method_not_allowed", endpoint + " takes GET, not " + method);
         return new Route(endpoint, null);

@@ -3,7 +3,8 @@ package dev.fovea.serve;
 import dev.fovea.FoveaException;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
+import dev.fovea.train.ClassifierOutput;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ final class ServedModel implements AutoCloseable {
     final String name;
     final Path file;
     final Model model;
+    final ClassifierOutput output;   // probabilities or logits, and the class names
     private final Model vizModel;
     private final ReentrantLock vizLock = new ReentrantLock();
     MicroBatcher batcher;
@@ -35,6 +37,7 @@ final class ServedModel implements AutoCloseable {
         this.name = name;
         this.file = file;
         this.model = model;
+        this.output = model.output();
         this.vizModel = vizModel;
     }
 
@@ -60,15 +63,9 @@ final class ServedModel implements AutoCloseable {
 
     int classes() { return model.outputShape().dim(0); }
 
-    String label(int i) {
-        return i < model.classNames().size() ? model.classNames().get(i) : Integer.toString(i);
-    }
+    String label(int i) { return output.className(i); }
 
-    List<String> labels() {
-        List<String> l = new ArrayList<>(classes());
-        for (int i = 0; i < classes(); i++) l.add(label(i));
-        return l;
-    }
+    List<String> labels() { return output.classNames(); }
 
     /** Runs {@code work} on the visualisation instance, waiting at most {@code waitNanos} for it. */
     <T> T withVizModel(long waitNanos, java.util.function.Function<Model, T> work) {
@@ -94,6 +91,8 @@ final class ServedModel implements AutoCloseable {
         d.put("input_shape", model.inputShape().toArray());
         d.put("classes", classes());
         d.put("labels", labels());
+        d.put("output", output.description());
+        d.put("softmax_applied", output.appliesSoftmax());
         d.put("parameters", model.parameterCount());
         List<Object> layers = new ArrayList<>();
         for (Layer l : model.layers()) {

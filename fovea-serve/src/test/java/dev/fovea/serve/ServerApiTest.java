@@ -61,6 +61,7 @@ class ServerApiTest {
         for (int i = 0; i < 10; i++) sum += p.requireArray("probabilities").doubleAt(i);
         assertEquals(1.0, sum, 1e-4);
         assertTrue(a.json().requireString("input").contains("PNG 28x28"), a.body());
+        assertEquals("probabilities (output layer dense (Dense) ends in softmax)", a.json().requireString("output"));
     }
 
     @Test

@@ -5,9 +5,10 @@ import dev.fovea.nn.ActivatedLayer;
 import dev.fovea.nn.Activation;
 import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.ForwardContext;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.tensor.Tensor;
+import dev.fovea.train.ClassifierOutput;
 
 /**
  * Which pixels a class decision rests on, from one forward and one backward pass.
@@ -23,8 +24,9 @@ import dev.fovea.tensor.Tensor;
  *       image.</li>
  * </ul>
  * When the output layer ends in softmax the score is its pre-activation; when it is linear, the
- * output itself; otherwise (e.g. a separate softmax layer) the probability, and {@link #scoreName}
- * says so. The model's parameter gradients are zeroed afterwards: give this its own model instance
+ * output itself; otherwise (e.g. a separate softmax layer) the output (probability or
+ * log-probability), and {@link Result#scoreName} says so. Probabilities come from
+ * {@link ClassifierOutput}, which applies softmax to models that end in logits. The model's parameter gradients are zeroed afterwards: give this its own model instance
  * (forward passes reuse buffers and are not thread-safe).
  */
 public final class Attribution {
@@ -35,8 +37,10 @@ public final class Attribution {
      * @param gradCam      (H, W) in [0, 1], or null when the model has no convolution the score depends on
      * @param gradCamLayer the layer Grad-CAM read, or null
      * @param scoreName    what was differentiated, for captions
+     * @param output       what the model outputs and whether softmax was applied ({@link ClassifierOutput#description()})
      */
-    public record Result(int classIndex, float[] probs, float[] saliency, float[] gradCam, String gradCamLayer, String scoreName) {}
+    public record Result(int classIndex, float[] probs, float[] saliency, float[] gradCam, String gradCamLayer, String scoreName,
+                         String output) {}
 
     private Attribution() {}
 
@@ -46,12 +50,19 @@ public final class Attribution {
         Tensor x = image.reshape(model.inputShape().withBatch(1));
         Tensor out = model.forward(x, ForwardContext.INFERENCE);         // (1, K)
         int k = out.dim(1);
-        float[] probs = probabilities(model, out);
+        ClassifierOutput output = model.output();
+        float[] probs = out.data().clone();
+        output.toProbabilities(probs, 1);
         int cls = classIndex >= 0 ? classIndex : argmax(probs);
-        if (cls >= k) throw new FoveaException("class " + cls + " is outside the model's " + k + " classes [0, " + k + ")");
+        if (cls >= k) throw new FoveaException("Attribution.explain: classIndex " + cls + " is outside the model's " + k + " classes [0, " + k + ")");
+        // Backward starts from the softmax's input when the output layer applies softmax itself.
         boolean softmaxOut = model.outputLayer() instanceof ActivatedLayer a && a.activation() == Activation.SOFTMAX;
-        boolean linearOut = model.outputLayer().activation() == Activation.LINEAR;
-        String score = softmaxOut || linearOut ? "class score before softmax" : "class probability";
+        Activation last = model.outputLayer().activation();
+        String score = switch (output.kind()) {
+            case PROBABILITIES -> softmaxOut ? "class score before softmax" : "class probability";
+            case LOG_PROBABILITIES -> "class log-probability";
+            case LOGITS -> last == Activation.LINEAR ? "class score before softmax" : "class score (" + last.keras() + " output)";
+        };
         int target = lastConvolution(model);
         Tensor dOut = Tensor.zeros(1, k);
         dOut.data()[cls] = 1f;
@@ -73,7 +84,7 @@ public final class Attribution {
             for (Parameter p : model.parameters()) p.zeroGrad();
         }
         String layer = cam == null ? null : model.nodes().get(target).layer().name();
-        return new Result(cls, probs, saliency, cam, layer, score);
+        return new Result(cls, probs, saliency, cam, layer, score, output.description());
     }
 
     /** Grad-CAM from maps a (1, h, w, K) and their gradient g (1, h, w, K), upsampled to (H, W). */
@@ -116,17 +127,6 @@ public final class Attribution {
             if (model.nodes().get(i).layer() instanceof Conv2D) return i;
         }
         return -1;
-    }
-
-    /** Probabilities of a (1, K) output: itself after a softmax, else its softmax. */
-    static float[] probabilities(Model model, Tensor out) {
-        float[] o = out.data().clone();
-        if (model.outputLayer().activation() == Activation.SOFTMAX) return o;
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : o) max = Math.max(max, v);
-        for (int i = 0; i < o.length; i++) sum += (o[i] = (float) Math.exp(o[i] - max));
-        for (int i = 0; i < o.length; i++) o[i] /= (float) sum;
-        return o;
     }
 
     static int argmax(float[] v) {

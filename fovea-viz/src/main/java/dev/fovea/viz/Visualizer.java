@@ -3,7 +3,7 @@ package dev.fovea.viz;
 import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Pooling2D;
 import dev.fovea.tensor.Tensor;
 
@@ -53,11 +53,12 @@ public final class Visualizer {
         Panel filters = first == null ? null : new Panel("filters-" + safe(first.name()), first.name() + " filters",
                 "the first convolution's kernels: what each feature map of " + first.name() + " responds to", Filters.render(first));
         Attribution.Result a = Attribution.explain(model, image, classIndex);
-        String cls = className(model.classNames(), a.classIndex());
+        List<String> names = model.output().classNames();
+        String cls = className(names, a.classIndex());
         int f = Images.factorFor(h, w, PICTURE);
         Panel input = new Panel("input", "input", description, Images.enlarge(Images.fromTensor(image), f));
-        Panel probs = new Panel("probabilities", "class probabilities", "softmax output; the explained class in orange",
-                Charts.probabilities("class probabilities", model.classNames(), a.probs(), a.classIndex(), 520, 60 + 26 * a.probs().length));
+        Panel probs = new Panel("probabilities", "class probabilities", "model output: " + a.output() + "; the explained class in orange",
+                Charts.probabilities("class probabilities", names, a.probs(), a.classIndex(), 520, 60 + 26 * a.probs().length));
         Panel sal = new Panel("saliency", "saliency for " + cls,
                 "|d score / d pixel| (Simonyan et al. 2014), " + a.scoreName() + ", inferno: bright pixels change the score most",
                 Images.enlarge(Images.heat(a.saliency(), h, w, ColorMap.INFERNO), f));
@@ -68,7 +69,7 @@ public final class Visualizer {
                         + (isZero(a.gradCam()) ? "empty: no region of " + a.gradCamLayer() + " adds evidence for the class (every weighted sum of maps is negative)"
                         : "where the evidence for the class is"),
                 Images.enlarge(Attribution.overlay(image, a.gradCam()), f));
-        return new Report(model.name(), description, model.classNames(), a, input, probs, sal, salOver, cam, filters, maps);
+        return new Report(model.name(), description, names, a, input, probs, sal, salOver, cam, filters, maps);
     }
 
     /** Writes every panel as DIR/FILE.png and DIR/index.html (pictures embedded: the page stands alone). */

@@ -3,9 +3,9 @@ package dev.fovea.viz;
 import dev.fovea.nn.Conv2D;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Flatten;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Sequential;
 import dev.fovea.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import dev.fovea.nn.MaxPool2D;
 import dev.fovea.nn.Parameter;
 import dev.fovea.nn.RandomFlip;
 import dev.fovea.nn.RandomTranslation;
-import dev.fovea.nn.Sequential;
+import dev.fovea.model.Sequential;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.FitOptions;

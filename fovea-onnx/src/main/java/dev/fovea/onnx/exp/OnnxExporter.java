@@ -23,7 +23,7 @@ import dev.fovea.nn.Layer;
 import dev.fovea.nn.LocalResponseNormalization;
 import dev.fovea.nn.MatMul;
 import dev.fovea.nn.MaxPool2D;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.PReLU;
 import dev.fovea.nn.Pad;
 import dev.fovea.nn.PaddedConv2D;

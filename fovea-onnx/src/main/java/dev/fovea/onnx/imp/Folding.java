@@ -2,7 +2,7 @@ package dev.fovea.onnx.imp;
 
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.onnx.OnnxTensor;
 import dev.fovea.ops.BroadcastOp;

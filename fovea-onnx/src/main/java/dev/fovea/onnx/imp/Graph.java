@@ -2,7 +2,7 @@ package dev.fovea.onnx.imp;
 
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
 import dev.fovea.nn.Permute;
 import dev.fovea.nn.Reshape;

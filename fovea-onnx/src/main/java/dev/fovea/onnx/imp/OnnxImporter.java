@@ -1,7 +1,7 @@
 package dev.fovea.onnx.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Reshape;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxModel;

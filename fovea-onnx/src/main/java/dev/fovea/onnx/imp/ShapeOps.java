@@ -4,7 +4,7 @@ import dev.fovea.FoveaException;
 import dev.fovea.nn.Concatenate;
 import dev.fovea.nn.ConstantLayer;
 import dev.fovea.nn.Dropout;
-import dev.fovea.nn.Model;
+import dev.fovea.model.Model;
 import dev.fovea.nn.Pad;
 import dev.fovea.nn.Reshape;
 import dev.fovea.nn.ZeroPadding2D;

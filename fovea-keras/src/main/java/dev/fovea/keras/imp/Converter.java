@@ -1,0 +1,7 @@
+package dev.fovea.keras.imp;
+
+/** Converts one call of a Keras layer into Fovea nodes; returns the value of its output. */
+@FunctionalInterface
+interface Converter {
+    GraphBuilder.Value convert(Call call);
+}

@@ -1,0 +1,62 @@
+package dev.fovea.keras.imp;
+
+import dev.fovea.FoveaException;
+import dev.fovea.io.Json;
+import dev.fovea.io.JsonObject;
+import dev.fovea.keras.KerasModel;
+import dev.fovea.keras.imp.ModelSpec.LayerSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Keras 2 / tf.keras HDF5 model file ({@code model.save("m.h5")}): root attributes
+ * {@code keras_version}, {@code backend} and {@code model_config} (JSON), and the group
+ * {@code model_weights} with one group per layer whose {@code weight_names} attribute lists its
+ * datasets, e.g. {@code model_weights/conv2d_1/conv2d_1/kernel:0}, in Keras's weight order.
+ */
+public final class Keras2File {
+    private Keras2File() {}
+
+    public static KerasModel load(Path file, KerasImporter.InputShape inputShape, long budget) {
+        String where = file.toString();
+        try (H5 h5 = H5.open(file, where, budget)) {
+            String version = h5.string("/", "keras_version");
+            if (version != null && version.startsWith("1.")) {
+                throw new FoveaException(where + ": a Keras " + version + " file; Fovea imports Keras 2 and 3 models (load and save it with Keras 2 first)");
+            }
+            String config = h5.string("/", "model_config");
+            if (config == null) {
+                String hint = h5.strings("/", "layer_names") != null ? " (this is a weights-only file, written by save_weights)" : "";
+                throw new FoveaException(where + ": no model_config attribute" + hint + "; Fovea needs a whole model saved with model.save");
+            }
+            JsonObject root = Json.parseObject(config, where + ": model_config");
+            checkNotKeras1(root, where);
+            ModelSpec spec = ModelSpec.parse(root);
+            String backend = h5.string("/", "backend");
+            KerasDialect dialect = new KerasDialect(version == null ? "unknown" : version, backend == null ? "unknown" : backend);
+            String weightsRoot = h5.has("model_weights") ? "model_weights" : "/";
+            return KerasImporter.build(spec, l -> weights(h5, weightsRoot, l), dialect, inputShape, where, "keras2-h5");
+        }
+    }
+
+    /** The weights of one layer, in the order its weight_names attribute lists them. */
+    static List<KerasWeight> weights(H5 h5, String root, LayerSpec layer) {
+        String group = (root.equals("/") ? "" : root + "/") + layer.name();
+        if (!h5.has(group)) return List.of();   // a layer without weights may have no group at all
+        List<String> names = h5.strings(group, "weight_names");
+        if (names == null) return List.of();
+        List<KerasWeight> out = new ArrayList<>(names.size());
+        for (String n : names) out.add(h5.floats(group + "/" + n, n));
+        return out;
+    }
+
+    /** Keras 1 configs name layers and settings differently (Convolution2D with nb_filter, border_mode). */
+    private static void checkNotKeras1(JsonObject root, String where) {
+        String text = root.map().toString();
+        if (text.contains("nb_filter") || text.contains("border_mode") || text.contains("output_dim=")) {
+            throw new FoveaException(where + ": a Keras 1 model config (nb_filter / border_mode); Fovea imports Keras 2 and 3 models");
+        }
+    }
+}
