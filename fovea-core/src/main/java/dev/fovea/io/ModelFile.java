@@ -61,6 +61,7 @@ public final class ModelFile {
                         + " but the architecture needs " + p.value().shape());
             }
             p.value().copyFrom(t);
+            p.markChanged();
             used.add(p.name());
         }
         for (String name : weights.keySet()) {

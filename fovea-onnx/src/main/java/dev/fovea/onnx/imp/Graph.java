@@ -166,6 +166,7 @@ final class Graph {
                 throw new IllegalStateException("import: weight " + full + " does not fit its layer");
             }
             System.arraycopy(p.data(), 0, param.value().data(), 0, p.data().length);
+            param.markChanged();
         }
         pending.clear();
     }
