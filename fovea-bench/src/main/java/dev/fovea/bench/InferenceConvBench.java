@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       GEMM) for groups = 1, GroupedConv2DOp's per-group im2col + GEMM otherwise;</li>
  *   <li>{@code pointwise}: {@link PointwiseConv} (1x1 only); {@code depthwise}:
  *       {@link DepthwiseConv2D} (groups = C = F only); {@code routed}: what Conv2DOp and
- *       GroupedConv2DOp pick today.</li>
+ *       GroupedConv2DOp pick at inference today (PointwiseConv for deep 1x1 layers, Winograd3x3
+ *       for 3x3 stride-1 layers of 64 channels or more, DepthwiseConv2D).</li>
  * </ul>
  * <pre>
  *   java --add-modules jdk.incubator.vector -jar fovea-bench/target/benchmarks.jar InferenceConvBench -p impl=general,depthwise -p layer=112x112x96x96x3x2x96
@@ -48,7 +49,7 @@ public class InferenceConvBench {
     @Param({"112x112x32x32x3x1x32", "112x112x96x96x3x2x96", "56x56x144x144x3x1x144", "14x14x576x576x3x1x576",
             "28x28x240x240x5x1x240", "14x14x672x672x5x2x672",
             "112x112x32x16x1x1x1", "56x56x24x144x1x1x1", "56x56x144x24x1x1x1", "14x14x384x64x1x1x1", "7x7x960x320x1x1x1",
-            "56x56x64x128x1x2x1"})
+            "56x56x64x128x1x2x1", "56x56x64x64x3x1x1", "28x28x128x128x3x1x1", "14x14x256x256x3x1x1", "7x7x512x512x3x1x1"})
     public String layer;
 
     @Param({"general", "routed"})
@@ -96,7 +97,8 @@ public class InferenceConvBench {
                 else grouped.forwardLowered(out, x, kernel, bias, 1, c, f, groups, window);
             }
             case "routed" -> {
-                if (groups == 1) conv.forward(out, x, kernel, bias, 1, c, f, plain);
+                // As an inference pass calls it: with a weight version, so 3x3 layers may take Winograd.
+                if (groups == 1) conv.forward(out, x, kernel, 1L, bias, false, 1, c, f, plain);
                 else grouped.forward(out, x, kernel, bias, 1, c, f, groups, window);
             }
             case "pointwise" -> PointwiseConv.forward(out, x, kernel, bias, false, 1, c, f, plain);

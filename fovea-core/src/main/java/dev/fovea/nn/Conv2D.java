@@ -106,8 +106,9 @@ public final class Conv2D extends ActivatedLayer {
 
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
         lastInput = x;
-        op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-                linearAppliesActivation(), x.dim(0), inputShape().dim(2), config.filters, geometry);
+        // At inference the kernel's version lets the op keep a transformed copy (Winograd) across calls.
+        op.forward(z.data(), x.data(), kernel.value().data(), ctx.training() ? -1 : kernel.version(),
+                bias == null ? null : bias.value().data(), linearAppliesActivation(), x.dim(0), inputShape().dim(2), config.filters, geometry);
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {

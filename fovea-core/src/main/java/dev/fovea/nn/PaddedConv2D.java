@@ -112,8 +112,12 @@ public final class PaddedConv2D extends ActivatedLayer {
         lastInput = x;
         float[] b = bias == null ? null : bias.value().data();
         int c = inputShape().dim(2);
-        if (plain != null) plainOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, plain);
-        else groupedOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, config.groups, window);
+        if (plain != null) {
+            plainOp.forward(z.data(), x.data(), kernel.value().data(), ctx.training() ? -1 : kernel.version(), b, false,
+                    x.dim(0), c, config.filters, plain);
+        } else {
+            groupedOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, config.groups, window);
+        }
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
