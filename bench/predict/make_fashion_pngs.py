@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 NAMES = ["T-shirt_top", "Trouser", "Pullover", "Dress", "Coat",
-         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle_boot"]
 
 
 def idx(path):

@@ -5,8 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fovea.io.Json;
-import dev.fovea.train.SampleStats;
-import dev.fovea.train.WarmupPolicy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +21,8 @@ import java.util.SplittableRandom;
  * ONNX Runtime for Java running an image model, measured exactly as {@code fovea bench
  * --inference-only} measures Fovea (see dev.fovea.train.InferenceBenchmark): per repetition a
  * window of calls at --batch, then a window of batch-1 calls, after one untimed call each; windows
- * calibrated during warm-up (the same {@link WarmupPolicy}) to half of --rep-seconds each. Speaks
+ * calibrated during warm-up (the rule of fovea bench's WarmupPolicy: two consecutive rounds within
+ * 5% after at least 3 rounds and --warmup-min seconds, at most --warmup-max) to half of --rep-seconds each. Speaks
  * the {@code --driven} line protocol of {@code fovea bench} (ready, one rep per "rep", summary on
  * "done"), so bench/compare_models.py can alternate it with Fovea and PyTorch.
  *
@@ -89,6 +88,31 @@ public final class OrtInferenceWorker {
         return m;
     }
 
+    /** Rounds of repetitions, recalibrating, until two consecutive ones agree within 5% (>= 3 rounds, >= min s), or max s. */
+    private Map<String, Object> warmUp(double minSeconds, double maxSeconds) {
+        long start = System.nanoTime();
+        double[] previous = null;
+        int rounds = 0;
+        boolean stable;
+        double seconds;
+        while (true) {
+            Map<String, Double> r = repetition();
+            calibrate(r);
+            double[] current = {r.get("infer_img_s"), r.get("latency_b1_ms")};
+            rounds++;
+            seconds = (System.nanoTime() - start) / 1e9;
+            stable = previous != null && Math.abs(previous[0] - current[0]) <= 0.05 * Math.max(previous[0], current[0])
+                    && Math.abs(previous[1] - current[1]) <= 0.05 * Math.max(previous[1], current[1]);
+            if ((stable && rounds >= 3 && seconds >= minSeconds) || (seconds >= maxSeconds && rounds >= 3)) break;
+            previous = current;
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("rounds", rounds);
+        w.put("seconds", seconds);
+        w.put("stable", stable);
+        return w;
+    }
+
     private void calibrate(Map<String, Double> r) {
         double half = repSeconds / 2;
         inferCalls = (int) Math.max(2, Math.min(1_000_000, Math.ceil(half * r.get("infer_img_s") / batch)));
@@ -103,8 +127,8 @@ public final class OrtInferenceWorker {
         String[] s = a.getOrDefault("--input-shape", "224,224,3").split(",");
         int[] hwc = {Integer.parseInt(s[0].trim()), Integer.parseInt(s[1].trim()), Integer.parseInt(s[2].trim())};
         double repSeconds = Double.parseDouble(a.getOrDefault("--rep-seconds", "1"));
-        WarmupPolicy policy = new WarmupPolicy(Double.parseDouble(a.getOrDefault("--warmup-min", "2")),
-                Double.parseDouble(a.getOrDefault("--warmup-max", "20")), 0.05, 3);
+        double warmupMin = Double.parseDouble(a.getOrDefault("--warmup-min", "2"));
+        double warmupMax = Double.parseDouble(a.getOrDefault("--warmup-max", "20"));
         int repetitions = Integer.parseInt(a.getOrDefault("--repetitions", "5"));
         boolean driven = a.containsKey("--driven");
 
@@ -117,15 +141,7 @@ public final class OrtInferenceWorker {
         config.put("batch", batch);
         config.put("threads", threads);
         double loadBefore = loadAverage();
-        WarmupPolicy.Result warm = policy.run(() -> {
-            Map<String, Double> r = w.repetition();
-            w.calibrate(r);
-            return new double[] {r.get("infer_img_s"), r.get("latency_b1_ms")};
-        });
-        Map<String, Object> warmup = new LinkedHashMap<>();
-        warmup.put("rounds", warm.rounds());
-        warmup.put("seconds", warm.seconds());
-        warmup.put("stable", warm.stable());
+        Map<String, Object> warmup = w.warmUp(warmupMin, warmupMax);
         Map<String, Object> windows = new LinkedHashMap<>();
         windows.put("infer_calls", w.inferCalls);
         windows.put("latency_calls", w.latencyCalls);
@@ -159,10 +175,12 @@ public final class OrtInferenceWorker {
         for (String key : new String[] {"infer_img_s", "latency_b1_ms"}) {
             double[] v = reps.stream().mapToDouble(r -> r.get(key)).toArray();
             if (v.length == 0) continue;
-            SampleStats st = SampleStats.of(v);
-            summary.put(key, st.median());
-            summary.put(key + "_min", st.min());
-            summary.put(key + "_max", st.max());
+            double[] sorted = v.clone();
+            java.util.Arrays.sort(sorted);
+            int mid = sorted.length / 2;
+            summary.put(key, sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+            summary.put(key + "_min", sorted[0]);
+            summary.put(key + "_max", sorted[sorted.length - 1]);
         }
         summary.put("load_avg_before", loadBefore);
         summary.put("load_avg_after", loadAverage());

@@ -5,8 +5,6 @@ import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
-import dev.fovea.train.TrainingBenchmark;
-import dev.fovea.train.WarmupPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,5 @@
 package dev.fovea.cli;
 
-import dev.fovea.train.SampleStats;
-import dev.fovea.train.WarmupPolicy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

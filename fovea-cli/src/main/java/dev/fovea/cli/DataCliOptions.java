@@ -32,7 +32,7 @@ final class DataCliOptions {
 
     /** These options over the defaults: seeded split and order, warnings printed with a "fovea: warning:" prefix. */
     DataOptions options(long seed, PrintWriter warnings) {
-        DataOptions o = DataOptions.defaults().seed(seed).strict(strict).warnings(w -> warnings.println("fovea: warning: " + w));
+        DataOptions o = DataOptions.defaults().seed(seed).strict(strict).warnings(w -> warnings.println("fovea: warning: " + FlagTerms.translate(w)));
         if (imageSize != null) {
             String[] p = imageSize.split(",");
             try {

@@ -1,8 +1,6 @@
 package dev.fovea.cli;
 
 import dev.fovea.ops.gemm.Gemm;
-import dev.fovea.train.AllocationCounter;
-import dev.fovea.train.WarmupPolicy;
 
 import java.util.SplittableRandom;
 

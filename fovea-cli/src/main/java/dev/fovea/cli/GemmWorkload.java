@@ -1,6 +1,5 @@
 package dev.fovea.cli;
 
-import dev.fovea.train.WarmupPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

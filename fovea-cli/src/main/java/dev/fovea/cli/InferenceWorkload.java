@@ -1,10 +1,7 @@
 package dev.fovea.cli;
 
 import dev.fovea.model.Model;
-import dev.fovea.train.InferenceBenchmark;
 import dev.fovea.train.ModelFlops;
-import dev.fovea.train.TrainingBenchmark;
-import dev.fovea.train.WarmupPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

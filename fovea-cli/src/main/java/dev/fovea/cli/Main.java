@@ -37,8 +37,8 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.expandedArgs().contains("--verbose");
             if (verbose) ex.printStackTrace(err);
-            String message = ex instanceof FoveaException || ex instanceof CliException
-                    ? ex.getMessage()
+            String message = ex instanceof FoveaException ? FlagTerms.translate(ex.getMessage())
+                    : ex instanceof CliException ? ex.getMessage()
                     : ex.getClass().getSimpleName() + ": " + ex.getMessage() + (verbose ? "" : " (run with --verbose for details)");
             err.println("fovea: error: " + message);
             err.flush();

@@ -3,8 +3,6 @@ package dev.fovea.cli;
 import dev.fovea.model.Model;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.ModelFlops;
-import dev.fovea.train.TrainingBenchmark;
-import dev.fovea.train.WarmupPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

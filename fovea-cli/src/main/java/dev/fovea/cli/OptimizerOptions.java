@@ -1,12 +1,15 @@
 package dev.fovea.cli;
 
+import dev.fovea.FoveaException;
 import dev.fovea.model.Presets;
 import dev.fovea.optim.Adam;
 import dev.fovea.optim.AdamW;
 import dev.fovea.optim.LearningRateSchedule;
 import dev.fovea.optim.Optimizer;
+import dev.fovea.optim.OptimizerKind;
 import dev.fovea.optim.RMSprop;
 import dev.fovea.optim.SGD;
+import dev.fovea.optim.ScheduleKind;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -35,31 +38,43 @@ final class OptimizerOptions {
     Double warmupEpochs;
 
     Optimizer optimizer(Presets.Recipe recipe) {
-        String name = (optimizer != null ? optimizer : recipe.optimizer()).toLowerCase(Locale.ROOT);
-        double lr = learningRate != null ? learningRate
-                : optimizer == null ? recipe.learningRate() : (name.equals("sgd") ? 0.01 : 0.001);
-        return switch (name) {
-            case "adam" -> new Adam(lr);
-            case "adamw" -> new AdamW(lr, weightDecay != null ? weightDecay : recipe.weightDecay() > 0 ? recipe.weightDecay() : 0.004);
-            case "sgd" -> new SGD(lr, momentum, nesterov);
-            case "rmsprop" -> new RMSprop(lr);
-            default -> throw new CliException("--optimizer must be adam, adamw, sgd or rmsprop, got \"" + name + "\"");
+        OptimizerKind kind = optimizer != null ? parse(optimizer) : recipe.optimizer();
+        double lr = learningRate != null ? learningRate : optimizer == null ? recipe.learningRate() : kind.defaultLearningRate();
+        return switch (kind) {
+            case ADAM -> new Adam(lr);
+            case ADAMW -> new AdamW(lr, weightDecay != null ? weightDecay : recipe.weightDecay() > 0 ? recipe.weightDecay() : 0.004);
+            case SGD -> new SGD(lr, momentum, nesterov);
+            case RMSPROP -> new RMSprop(lr);
         };
+    }
+
+    private static OptimizerKind parse(String name) {
+        try {
+            return OptimizerKind.of(name);
+        } catch (FoveaException e) {
+            throw new CliException("--optimizer must be adam, adamw, sgd or rmsprop, got \"" + name.toLowerCase(Locale.ROOT) + "\"");
+        }
     }
 
     /** The schedule over the whole run, or null for a constant rate. */
     LearningRateSchedule schedule(Presets.Recipe recipe, double peak, int epochs, int stepsPerEpoch) {
-        String name = (schedule != null ? schedule : recipe.schedule()).toLowerCase(Locale.ROOT);
+        ScheduleKind kind = recipe.schedule();
+        if (schedule != null) {
+            try {
+                kind = ScheduleKind.of(schedule);
+            } catch (FoveaException e) {
+                throw new CliException("--schedule must be constant, step, cosine or one-cycle, got \"" + schedule.toLowerCase(Locale.ROOT) + "\"");
+            }
+        }
         long total = (long) epochs * stepsPerEpoch;
-        return switch (name) {
-            case "constant" -> null;
-            case "step" -> LearningRateSchedule.stepDecay(peak, 0.5, Math.max(1, total / 3));
-            case "cosine" -> {
+        return switch (kind) {
+            case CONSTANT -> null;
+            case STEP -> LearningRateSchedule.stepDecay(peak, 0.5, Math.max(1, total / 3));
+            case COSINE -> {
                 double warmup = warmupEpochs != null ? warmupEpochs : recipe.warmupEpochs();
                 yield LearningRateSchedule.cosine(peak, Math.min(total - 1, Math.round(warmup * stepsPerEpoch)), total, 0.01);
             }
-            case "one-cycle" -> LearningRateSchedule.oneCycle(peak, Math.max(2, total));
-            default -> throw new CliException("--schedule must be constant, step, cosine or one-cycle, got \"" + name + "\"");
+            case ONE_CYCLE -> LearningRateSchedule.oneCycle(peak, Math.max(2, total));
         };
     }
 }

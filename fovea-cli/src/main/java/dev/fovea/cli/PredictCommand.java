@@ -59,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Stop at the first file that is not a readable image (by default it is skipped, or gets a row with its error).")
     boolean strict;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass (default: chosen from the model's activation size, at most 64).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass (default: chosen from the model's activation size, at most 256).")
     Integer batchSize;
 
     @Option(names = "--decode-threads", defaultValue = "1", paramLabel = "N", description = "Background threads decoding images (default: ${DEFAULT-VALUE}).")

@@ -13,6 +13,7 @@ import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
+import dev.fovea.optim.OptimizerKind;
 import dev.fovea.model.Sequential;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
@@ -119,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!shape.equals(trainData.exampleShape())) {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
         }
-        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe("adam", 0.001, 5, 64);
+        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
         int e = epochs != null ? epochs : recipe.epochs();
         int b = batchSize != null ? batchSize : recipe.batchSize();
 

@@ -166,6 +166,7 @@ class CliTest {
         FoveaRun plain = fovea("train", "--resume", trained.toString(), "--epochs", "2");
         assertEquals(1, plain.code());
         assertTrue(plain.err().contains("not a checkpoint"), plain.err());
+        assertTrue(plain.err().contains("read a model file with --model"), "library API names become flags: " + plain.err());
     }
 
     @Test
@@ -200,6 +201,7 @@ class CliTest {
         FoveaRun strict = fovea("train", "--model", arch.toString(), "--data", folder.toString(), "--image-size", "8,8", "--strict", "--no-report");
         assertEquals(1, strict.code());
         assertTrue(strict.err().contains("notes.txt"), strict.err());
+        assertTrue(strict.err().contains("(refused under --strict;"), "library API names become flags: " + strict.err());
     }
 
     @Test

@@ -24,7 +24,7 @@ class KerasCliTest {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("PASS examples_12net ") && r.out().contains("PASS sequential_cnn "), r.out());
         assertTrue(r.out().contains("max abs") && r.out().contains("max rel"), r.out());
-        assertTrue(r.out().strip().endsWith("36 passed, 0 failed"), r.out());
+        assertTrue(r.out().strip().endsWith("39 passed, 0 failed"), r.out());
     }
 
     @Test void aWrongExpectedOutputFailsWithExitOne() throws Exception {

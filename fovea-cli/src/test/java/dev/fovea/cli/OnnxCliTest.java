@@ -100,4 +100,30 @@ class OnnxCliTest {
             }
         }
     }
+
+    @Test
+    void importRecordsNormalisationAndLabels() throws Exception {
+        Path tiny = Path.of("../fovea-onnx/src/test/resources/conformance/torchvision/tiny_densenet/model.onnx");
+        Path labels = dir.resolve("labels.txt");
+        Files.writeString(labels, "zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n\n");
+        Path out = dir.resolve("densenet.fovea");
+        FoveaRun r = fovea("onnx", "import", tiny.toString(), out.toString(), "--normalize", "imagenet", "--labels", labels.toString());
+        assertEquals(0, r.code(), r.err());
+        var s = Json.parseObject(fovea("summary", "--model", out.toString(), "--json").out(), "summary");
+        assertEquals("Normalization", s.requireArray("layers").object(0).requireString("class_name"), "normalisation is the first layer");
+        Path png = dir.resolve("pullover-rgb.png");
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) img.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 128);
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        FoveaRun p = fovea("predict", "--model", out.toString(), png.toString(), "--json");
+        assertEquals(0, p.code(), p.err());
+        String label = Json.parseObject(p.out(), "predict").requireArray("predictions").object(0).requireArray("top_k").object(0).requireString("label");
+        assertTrue(java.util.List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine").contains(label), label);
+
+        Files.writeString(labels, "a\nb\n");
+        FoveaRun bad = fovea("onnx", "import", tiny.toString(), dir.resolve("bad.fovea").toString(), "--labels", labels.toString());
+        assertTrue(bad.code() != 0 && bad.err().contains("2 class names") && bad.err().strip().lines().count() == 1, bad.err());
+        FoveaRun badNorm = fovea("onnx", "import", tiny.toString(), dir.resolve("bad.fovea").toString(), "--normalize", "0.5,x");
+        assertTrue(badNorm.code() != 0 && badNorm.err().contains("is not a number"), badNorm.err());
+    }
 }

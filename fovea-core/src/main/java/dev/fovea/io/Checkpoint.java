@@ -72,7 +72,7 @@ public final class Checkpoint {
         ModelFile.Saved saved = ModelFile.fromContents(contents, file);
         String where = contents.where(ArchiveEntry.TRAINING_JSON);
         String text = contents.json(ArchiveEntry.TRAINING_JSON)
-                .orElseThrow(() -> new FoveaException(file + ": a model file, not a checkpoint (no training.json); train it further with --model instead of --resume"));
+                .orElseThrow(() -> new FoveaException(file + ": a model file, not a checkpoint (no training.json): Checkpoint.load resumes from checkpoints; read a model file with ModelFile.load"));
         JsonObject root = Json.parseObject(text, where);
         root.requireOnlyKeys("format", "format_version", "optimizer", "state");
         if (!FORMAT.equals(root.requireString("format"))) throw root.error("format", "must be \"" + FORMAT + "\"");

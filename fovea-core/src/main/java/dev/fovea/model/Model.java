@@ -94,13 +94,14 @@ public class Model extends Graph {
     }
 
     /**
-     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A model that ends in
-     * logits (or log-softmax) gets a softmax applied, as {@link #output()} describes; the raw
-     * outputs are {@link Predictor#predict}'s.
+     * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A classifier that ends
+     * in logits (or log-softmax) gets a softmax applied, as {@link #output()} describes. A model
+     * whose output is not one vector per example (not a classifier) returns its raw outputs, as
+     * {@link Predictor#predict} does for any model.
      */
     public Tensor predict(Tensor x) {
         Tensor out = Predictor.predict(this, x);
-        output().toProbabilities(out.data(), out.dim(0));
+        if (outputShape().rank() == 1) output().toProbabilities(out.data(), out.dim(0));
         return out;
     }
 

@@ -11,10 +11,13 @@ import dev.fovea.nn.Flatten;
 import dev.fovea.nn.MaxPool2D;
 import dev.fovea.nn.RandomFlip;
 import dev.fovea.nn.RandomTranslation;
+import dev.fovea.optim.OptimizerKind;
+import dev.fovea.optim.ScheduleKind;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /** Built-in architectures, chosen by name (e.g. {@code fovea train --model notes}). */
@@ -25,35 +28,42 @@ public final class Presets {
     public record Preset(String name, String description, Supplier<Sequential> factory, Recipe recipe) {}
 
     /**
-     * Defaults of {@code fovea train} for a preset; every one can be overridden on the command line.
+     * How a preset is known to train well (the defaults of {@code fovea train}, each of which a
+     * caller may override).
      *
-     * @param schedule       constant, step, cosine or one-cycle
+     * @param optimizer      which optimizer
+     * @param schedule       the learning-rate schedule over the run
      * @param weightDecay    AdamW's decoupled weight decay (0 for other optimizers)
      * @param labelSmoothing cross-entropy label smoothing
      * @param warmupEpochs   linear warm-up of the cosine schedule, in epochs
      */
-    public record Recipe(String optimizer, double learningRate, int epochs, int batchSize, String schedule,
+    public record Recipe(OptimizerKind optimizer, double learningRate, int epochs, int batchSize, ScheduleKind schedule,
                          double weightDecay, double labelSmoothing, double warmupEpochs) {
-        public Recipe(String optimizer, double learningRate, int epochs, int batchSize) {
-            this(optimizer, learningRate, epochs, batchSize, "constant", 0, 0, 0);
+        public Recipe {
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(schedule, "schedule");
+        }
+
+        public Recipe(OptimizerKind optimizer, double learningRate, int epochs, int batchSize) {
+            this(optimizer, learningRate, epochs, batchSize, ScheduleKind.CONSTANT, 0, 0, 0);
         }
     }
 
     static {
         add(new Preset("notes", "the course-notes CNN: Conv2D 32/3 relu, MaxPool 2/2, Conv2D 64/3 relu, MaxPool 2/2, Flatten, Dense 1024 relu, Dense 10 softmax",
-                () -> notes(0), new Recipe("adam", 0.001, 6, 64)));
+                () -> notes(0), new Recipe(OptimizerKind.ADAM, 0.001, 6, 64)));
         add(new Preset("notes-dropout", "the course-notes CNN with Dropout 0.4 before the last Dense (the TensorFlow tutorial row of the Fashion-MNIST benchmark)",
-                () -> notes(0.4), new Recipe("adam", 0.001, 15, 64)));
+                () -> notes(0.4), new Recipe(OptimizerKind.ADAM, 0.001, 15, 64)));
         add(new Preset("notes-bn", "the course-notes CNN with batch normalisation after each convolution and the hidden Dense, "
                 + "dropout 0.4, and random horizontal flips and shifts of up to 2 pixels during training",
-                Presets::notesBatchNorm, new Recipe("adam", 0.001, 20, 64, "cosine", 0, 0, 0)));
+                Presets::notesBatchNorm, new Recipe(OptimizerKind.ADAM, 0.001, 20, 64, ScheduleKind.COSINE, 0, 0, 0)));
         add(new Preset("fovea-small", "a small VGG-style CNN: two blocks of two 3x3 same convolutions with batch normalisation "
                 + "(32 and 64 filters), each ending in max pooling and dropout 0.25, then Dense 512 with batch normalisation and dropout 0.5; "
                 + "random horizontal flips; Adam with cosine decay after a one-epoch warm-up, label smoothing 0.1",
-                Presets::foveaSmall, new Recipe("adam", 0.001, 30, 128, "cosine", 0, 0.1, 1)));
+                Presets::foveaSmall, new Recipe(OptimizerKind.ADAM, 0.001, 30, 128, ScheduleKind.COSINE, 0, 0.1, 1)));
         add(new Preset("tiny", "a small fast CNN for smoke tests: Conv2D 8/3 relu, MaxPool 2/2, Flatten, Dense 10 softmax",
                 () -> Sequential.of(new Conv2D(8, 3, "relu"), new MaxPool2D(2, 2), new Flatten(), new Dense(10, "softmax")),
-                new Recipe("adam", 0.003, 2, 64)));
+                new Recipe(OptimizerKind.ADAM, 0.003, 2, 64)));
     }
 
     private Presets() {}

@@ -21,7 +21,7 @@ import dev.fovea.tensor.Tensor;
 public final class Parameter {
     private final String name;
     private final Tensor value;
-    private final Tensor grad;
+    private volatile Tensor grad;   // allocated on first use: a model that only predicts (an import) never needs it
     private final boolean trainable;
     private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
     private long version;        // bumped by every change to value
@@ -37,7 +37,6 @@ public final class Parameter {
     public Parameter(String name, Tensor value, boolean trainable) {
         this.name = name;
         this.value = value;
-        this.grad = Tensor.zeros(value.shape());
         this.trainable = trainable;
     }
 
@@ -47,6 +46,7 @@ public final class Parameter {
     public Tensor value() { return value; }
     /** The gradient (zeroed first when it was cleared lazily). */
     public Tensor grad() {
+        if (grad == null) allocateGrad();
         if (gradStale) zeroGrad();
         return grad;
     }
@@ -68,8 +68,16 @@ public final class Parameter {
         markChanged();
     }
 
+    /** Allocates the (zero) gradient once; true if this call did. */
+    private synchronized boolean allocateGrad() {
+        if (grad != null) return false;
+        grad = Tensor.zeros(value.shape());
+        gradStale = false;
+        return true;
+    }
+
     public void zeroGrad() {
-        grad.fill(0f);
+        if (grad != null) grad.fill(0f);
         gradStale = false;
     }
 
@@ -82,6 +90,7 @@ public final class Parameter {
      * must accumulate as usual. Either way the gradient is current afterwards.
      */
     public boolean takeGradForOverwrite() {
+        if (grad == null && allocateGrad()) return true;
         boolean stale = gradStale;
         gradStale = false;
         return stale;

@@ -23,6 +23,8 @@ public final class Conv2DOp {
     static final int DIRECT_MAX_TAPS = 4608;
     /** Fewest input channels for which Winograd beat the direct kernel on 3x3 stride-1 layers (measured; see Winograd3x3). */
     static final int WINOGRAD_MIN_CHANNELS = 64;
+    /** {@code -Dfovea.winograd=false} keeps 3x3 layers on the general route (for side-by-side measurements). */
+    private static final boolean WINOGRAD = !"false".equalsIgnoreCase(System.getProperty("fovea.winograd", "true"));
 
     private float[] col = new float[0];   // (N*OH*OW, KH*KW*C) from the last im2col forward
     private final ColumnSums biasGrad = new ColumnSums();
@@ -61,7 +63,7 @@ public final class Conv2DOp {
      */
     public void forward(float[] out, float[] x, float[] kernel, long kernelVersion, float[] bias, boolean relu,
                         int n, int c, int f, WindowGeometry g) {
-        if (kernelVersion >= 0 && c >= WINOGRAD_MIN_CHANNELS && Winograd3x3.supports(g)) {
+        if (WINOGRAD && kernelVersion >= 0 && c >= WINOGRAD_MIN_CHANNELS && Winograd3x3.supports(g)) {
             Winograd3x3.forward(out, x, winograd.get(kernel, kernelVersion, c, f), bias, relu, n, c, f, g);
             pointwiseInput = null;
             winogradInput = x;

@@ -1,7 +1,7 @@
 package dev.fovea.predict;
 
 import dev.fovea.FoveaException;
-import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;
 import dev.fovea.train.ClassifierOutput;
@@ -53,12 +53,12 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
         }
     }
 
-    private final Model model;
+    private final Graph model;
     private final Iterator<? extends PredictionInput> source;   // guarded by itself
     private final int batch;
     private final int exampleSize;
     private final int topK;
-    private final boolean softmax;
+    private final ClassifierOutput output;   // probabilities vs logits, class names
     private final BlockingQueue<Slot> free;
     private final Thread[] readers;
 
@@ -77,13 +77,13 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
     private long inputs, failed, batches, inferNanos, waitNanos;
     private final AtomicLong readNanos = new AtomicLong();
 
-    PredictionStream(Model model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK, boolean softmax) {
+    PredictionStream(Graph model, Iterator<? extends PredictionInput> source, int batch, int readers, int topK) {
         this.model = model;
         this.source = source;
         this.batch = batch;
         this.exampleSize = model.inputShape().size();
         this.topK = topK;
-        this.softmax = softmax;
+        this.output = ClassifierOutput.of(model);
         this.free = new ArrayBlockingQueue<>(readers + 1);
         for (int i = 0; i <= readers; i++) free.add(new Slot(batch, exampleSize));
         this.readers = new Thread[readers];
@@ -188,21 +188,13 @@ public final class PredictionStream implements Iterator<PredictionResult>, AutoC
                 continue;
             }
             float[] p = Arrays.copyOfRange(out.data(), s.rowOf[i] * classes, (s.rowOf[i] + 1) * classes);
-            if (softmax) softmaxInPlace(p);
-            List<Prediction> top = ClassifierOutput.of(model).topK(Tensor.of(p, 1, classes), 0, topK);
+            output.toProbabilities(p, 1);
+            List<Prediction> top = output.topK(Tensor.of(p, 1, classes), 0, topK);
             results.add(new PredictionResult(index, name, p, top, null));
         }
         inputs += s.count;
         batches++;
         return results;
-    }
-
-    /** Class probabilities from logits, computed stably (the largest logit subtracted first). */
-    static void softmaxInPlace(float[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : z) max = Math.max(max, v);
-        for (int i = 0; i < z.length; i++) sum += (z[i] = (float) Math.exp(z[i] - max));
-        for (int i = 0; i < z.length; i++) z[i] /= (float) sum;
     }
 
     private void readLoop() {

@@ -1,7 +1,6 @@
 package dev.fovea.predict;
 
-import dev.fovea.nn.Activation;
-import dev.fovea.model.Model;
+import dev.fovea.nn.Graph;
 
 import java.util.Iterator;
 
@@ -33,15 +32,15 @@ import java.util.Iterator;
 public final class StreamingPredictor {
     /** Activation memory a default batch may take: enough for throughput, small beside a 400 MB process. */
     static final long DEFAULT_BATCH_BYTES = 96L << 20;
-    static final int MAX_DEFAULT_BATCH = 64;
+    static final int MAX_DEFAULT_BATCH = 256;   // as Predictor: larger batches make the dense layers' products efficient
 
-    private final Model model;
+    private final Graph model;
     private int batchSize;
     private int readers = 1;
     private int topK = 5;
 
     /** A predictor for model (built, trained); its output is read as class scores, one row per input. */
-    public StreamingPredictor(Model model) {
+    public StreamingPredictor(Graph model) {
         if (!model.isBuilt()) throw new IllegalArgumentException("model " + model.name() + " is not built: call build(inputShape)");
         if (model.outputShape().rank() != 1) {
             throw new IllegalArgumentException("model " + model.name() + " outputs " + model.outputShape()
@@ -72,7 +71,7 @@ public final class StreamingPredictor {
         return this;
     }
 
-    public Model model() { return model; }
+    public Graph model() { return model; }
     public int batchSize() { return batchSize; }
     public int readers() { return readers; }
     public int topK() { return topK; }
@@ -82,23 +81,18 @@ public final class StreamingPredictor {
      * early (results not yet taken are dropped).
      */
     public PredictionStream predict(Iterator<? extends PredictionInput> inputs) {
-        return new PredictionStream(model, inputs, batchSize, readers, topK, !endsInSoftmax(model));
+        return new PredictionStream(model, inputs, batchSize, readers, topK);
     }
 
     /**
      * The batch size that keeps one batch's activations (every node's output, an upper bound:
      * chunked inference keeps fewer) within about {@value #DEFAULT_BATCH_BYTES} bytes, at most
-     * {@value #MAX_DEFAULT_BATCH}: 64 for small CNNs on 28x28 images, a few for a MobileNet at 224x224.
+     * {@value #MAX_DEFAULT_BATCH}: 256 for small CNNs on 28x28 images, a few for a MobileNet at 224x224.
      */
-    public static int defaultBatchSize(Model model) {
+    public static int defaultBatchSize(Graph model) {
         long floats = model.inputShape().size();
-        for (Model.Node n : model.nodes()) floats += n.layer().outputShape().size();
+        for (Graph.Node n : model.nodes()) floats += n.layer().outputShape().size();
         long perExample = Math.max(1, floats * Float.BYTES);
         return (int) Math.max(1, Math.min(MAX_DEFAULT_BATCH, DEFAULT_BATCH_BYTES / perExample));
-    }
-
-    /** Outputs that are not already probabilities (logits) get a softmax, as the server's answers do. */
-    private static boolean endsInSoftmax(Model model) {
-        return model.outputLayer().activation() == Activation.SOFTMAX;
     }
 }

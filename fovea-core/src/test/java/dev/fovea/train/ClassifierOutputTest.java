@@ -105,5 +105,7 @@ class ClassifierOutputTest {
         Model m = Sequential.of(new AxisSoftmax(false, -1)).build(2, 3);
         FoveaException e = assertThrows(FoveaException.class, m::output);
         assertEquals("model sequential outputs (2, 3) per example; a classifier's output is (classes,)", e.getMessage());
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 3);
+        assertArrayEquals(Predictor.predict(m, x).data(), m.predict(x).data(), "predict gives a non-classifier's raw outputs");
     }
 }

@@ -166,7 +166,7 @@ public final class DataSources {
         }
         if (!missing.isEmpty()) {
             throw new FoveaException("Fashion-MNIST not found in " + dir + " (missing " + String.join(", ", missing)
-                    + "): install it with `sudo apt-get install " + FashionMnist.DEBIAN_PACKAGE + "` or pass --data DIR");
+                    + "): install it with `sudo apt-get install " + FashionMnist.DEBIAN_PACKAGE + "` or give the folder that holds it (DataSources.fashionMnist(dir, classNames))");
         }
         return fromFiles("Fashion-MNIST in " + dir, found, classNames);
     }

@@ -150,7 +150,7 @@ public final class ImageFolder {
     public String skippedSummary() {
         if (skipped.isEmpty()) return "";
         StringBuilder sb = new StringBuilder(root + ": skipped " + skipped.size() + " of " + files
-                + " files that are not readable images (--strict refuses them): ");
+                + " files that are not readable images (DataOptions.strict refuses them): ");
         for (int i = 0; i < Math.min(REPORTED, skipped.size()); i++) {
             if (i > 0) sb.append("; ");
             sb.append(skipped.get(i).reason());
@@ -202,7 +202,7 @@ public final class ImageFolder {
     }
 
     private static void reject(Skipped s, ConcurrentLinkedQueue<Skipped> bad, boolean strict) {
-        if (strict) throw new FoveaException(s.reason() + " (refused under --strict; without it such files are skipped)");
+        if (strict) throw new FoveaException(s.reason() + " (refused under DataOptions.strict; without it such files are skipped)");
         bad.add(s);
     }
 
@@ -215,7 +215,7 @@ public final class ImageFolder {
                     if (headers[i].height() != ref.dim(0) || headers[i].width() != ref.dim(1)) {
                         throw new FoveaException(root + ": images differ in size: " + paths.get(i) + " is " + headers[i].width() + "x"
                                 + headers[i].height() + " but the training images are " + ref.dim(1) + "x" + ref.dim(0)
-                                + "; give an image size (--image-size H,W) to resize them all");
+                                + "; give an image size (DataOptions.imageSize(height, width)) to resize them all");
                     }
                 }
             }
@@ -230,7 +230,7 @@ public final class ImageFolder {
             if (!o.image().resizes() && (h.width() != first.width() || h.height() != first.height())) {
                 throw new FoveaException(root + ": images differ in size: " + paths.get(good.get(0)) + " is " + first.width() + "x"
                         + first.height() + " but " + paths.get(i) + " is " + h.width() + "x" + h.height()
-                        + "; give an image size (--image-size H,W) to resize them all");
+                        + "; give an image size (DataOptions.imageSize(height, width)) to resize them all");
             }
         }
         return o.image().shape(first.height(), first.width(), allGray);

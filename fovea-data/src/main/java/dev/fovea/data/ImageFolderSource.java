@@ -67,7 +67,7 @@ final class ImageFolderSource implements StreamingSource {
         }
         if (options.validationSplit() == 0) {
             throw new FoveaException(root + ": a single class tree needs a validation split above 0 to test on"
-                    + " (--validation-split), or train/ and test/ sub-folders");
+                    + " (DataOptions.validationSplit), or train/ and test/ sub-folders");
         }
         ImageFolder all = ImageFolder.open(root, options);
         Split s = Split.of(all.labels(), options.validationSplit(), options.seed(), options.stratified());

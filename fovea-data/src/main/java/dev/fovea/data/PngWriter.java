@@ -1,6 +1,7 @@
 package dev.fovea.data;
 
 import dev.fovea.FoveaException;
+import dev.fovea.io.AtomicFiles;
 import dev.fovea.tensor.Tensor;
 
 import javax.imageio.ImageIO;
@@ -12,12 +13,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes an (H, W, C) tensor with values in [0, 1] as an 8-bit PNG: grayscale for C = 1, RGB for
@@ -27,30 +23,16 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class PngWriter {
     private PngWriter() {}
 
-    /** Writes {@code image} to {@code file} atomically: a reader never sees half a PNG. */
+    /**
+     * Writes {@code image} to {@code file} atomically ({@link AtomicFiles}: temporary file, fsync,
+     * rename): a reader never sees half a PNG, and a crash leaves the old file intact.
+     */
     public static void write(Tensor image, Path file) {
         byte[] png = encode(image);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            // Not createTempFile: its owner-only permissions would stay on the renamed PNG.
-            tmp = dir.resolve("." + file.getFileName() + "." + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
-            Files.write(tmp, png, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, png);
         } catch (IOException e) {
             throw new FoveaException(file + ": cannot write PNG (" + Errors.detail(e) + ")", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is hidden and the real one is intact
-                }
-            }
         }
     }
 

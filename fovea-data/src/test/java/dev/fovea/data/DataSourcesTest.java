@@ -79,7 +79,7 @@ class DataSourcesTest {
         assertTrue(msg.startsWith("Fashion-MNIST not found in " + tmp.resolve("nowhere")
                 + " (missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
                 + " t10k-labels-idx1-ubyte.gz)"), msg);
-        assertTrue(msg.endsWith("install it with `sudo apt-get install dataset-fashion-mnist` or pass --data DIR"), msg);
+        assertTrue(msg.endsWith("install it with `sudo apt-get install dataset-fashion-mnist` or give the folder that holds it (DataSources.fashionMnist(dir, classNames))"), msg);
     }
 
     @Test

@@ -88,11 +88,11 @@ class ImageFolderTest {
         ImageFolder f = ImageFolder.open(tmp, options());
         assertEquals(2, f.size());
         assertEquals(2, f.skipped().size());
-        assertEquals(List.of(tmp + ": skipped 2 of 4 files that are not readable images (--strict refuses them): "
+        assertEquals(List.of(tmp + ": skipped 2 of 4 files that are not readable images (DataOptions.strict refuses them): "
                 + tmp.resolve("a/notes.txt") + ": not a PNG, JPEG, BMP or GIF image; "
                 + tmp.resolve("b/fake.png") + ": truncated PNG image (the header ends early)"), warnings);
         FoveaException e = assertThrows(FoveaException.class, () -> ImageFolder.open(tmp, options().strict(true)));
-        assertEquals(tmp.resolve("a/notes.txt") + ": not a PNG, JPEG, BMP or GIF image (refused under --strict;"
+        assertEquals(tmp.resolve("a/notes.txt") + ": not a PNG, JPEG, BMP or GIF image (refused under DataOptions.strict;"
                 + " without it such files are skipped)", e.getMessage());
     }
 
@@ -157,7 +157,7 @@ class ImageFolderTest {
         png(tmp.resolve("b/3.png"), 6, 5, 1, 3);
         FoveaException e = assertThrows(FoveaException.class, () -> ImageFolder.open(tmp, options()));
         assertEquals(tmp + ": images differ in size: " + tmp.resolve("a/1.png") + " is 4x4 but " + tmp.resolve("b/3.png")
-                + " is 5x6; give an image size (--image-size H,W) to resize them all", e.getMessage());
+                + " is 5x6; give an image size (DataOptions.imageSize(height, width)) to resize them all", e.getMessage());
         ImageFolder f = ImageFolder.open(tmp, options().imageSize(8, 3));
         assertEquals(Shape.of(8, 3, 1), f.exampleShape());
         assertArrayEquals(new ImageLoader().load(tmp.resolve("b/3.png"), Shape.of(8, 3, 1)).image().data(), read(f.examples(), 2));

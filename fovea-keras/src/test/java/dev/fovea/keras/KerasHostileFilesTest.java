@@ -50,6 +50,30 @@ class KerasHostileFilesTest {
         fails(() -> Keras.load(f), "noise.h5");
     }
 
+    /**
+     * Random byte changes (mostly in the first 4 KB, where HDF5 keeps its superblock, object headers
+     * and heaps, and anywhere in a zip) either still load or fail with a FoveaException: never
+     * another exception, never more than one line.
+     */
+    @Test void mutatedFilesLoadOrFailWithOneLine() throws IOException {
+        for (String model : new String[] {"keras2/examples_gans_wgan_discriminator/model.h5", "keras3/sequential_cnn/model.keras",
+                "keras2-generated/nested_block/model.h5"}) {
+            byte[] original = Files.readAllBytes(KerasImportTest.resource(model));
+            java.util.SplittableRandom r = new java.util.SplittableRandom(model.hashCode());
+            Path f = tmp.resolve("mutated" + model.substring(model.lastIndexOf('.')));
+            for (int i = 0; i < 60; i++) {
+                byte[] b = original.clone();
+                for (int k = 1 + r.nextInt(8); k > 0; k--) b[r.nextInt(r.nextBoolean() ? Math.min(4096, b.length) : b.length)] = (byte) r.nextInt(256);
+                Files.write(f, b);
+                try {
+                    Keras.load(f);
+                } catch (FoveaException e) {
+                    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                }
+            }
+        }
+    }
+
     @Test void neitherHdf5NorZipIsRefused() throws IOException {
         Path f = tmp.resolve("model.h5");
         Files.writeString(f, "not a model");
@@ -112,6 +136,13 @@ class KerasHostileFilesTest {
     @Test void lambdaLayersAreRefusedNotRun() throws IOException {
         Path d = editedFunctional("\"class_name\": \"LeakyReLU\"", "\"class_name\": \"Lambda\"");
         fails(() -> Keras.load(d), "edited", "layer \"leaky\" (Lambda)", "never runs code");
+    }
+
+    @Test void augmentationLayersAreDroppedAsTheIdentityOfInference() throws IOException {
+        Path d = editedFunctional("\"class_name\": \"LeakyReLU\"", "\"class_name\": \"RandomContrast\"");
+        var model = Keras.load(d).model();
+        assertTrue(model.nodes().stream().noneMatch(n -> n.layer().name().startsWith("leaky")), "no node for the augmentation layer");
+        assertTrue(model.nodes().stream().anyMatch(n -> n.layer().name().equals("conv_b")));
     }
 
     @Test void unknownLayersNameTheClassAndListTheAccepted() throws IOException {

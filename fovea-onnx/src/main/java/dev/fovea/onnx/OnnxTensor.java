@@ -4,25 +4,46 @@ import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
  * A tensor as ONNX lays it out (row-major, ONNX axis order), holding either float32 values or
  * integers (int64, int32, bool, ... widened to long). Used for constants met while importing,
  * for test inputs and outputs read from {@code .pb} files, and for values bound to graph inputs.
+ *
+ * <p>A float tensor may also stay encoded ({@link #ofRawFloats}): little-endian float32 bytes, in a
+ * model file mapped into memory, decoded only when someone asks for the values. The importer copies
+ * weights from there straight into the layers' parameters ({@link #copyTo}), so an imported model's
+ * weights exist once on the heap, not as a decoded copy plus the parameters.
  */
 public final class OnnxTensor {
     private final int[] dims;
-    private final float[] floats;   // exactly one of floats and longs is non-null
+    private float[] floats;         // a float tensor has floats or raw (or both, once decoded); else longs
+    private final ByteBuffer raw;   // little-endian float32, read-only
     private final long[] longs;
 
-    private OnnxTensor(int[] dims, float[] floats, long[] longs) {
+    private OnnxTensor(int[] dims, float[] floats, long[] longs, ByteBuffer raw) {
         this.dims = dims.clone();
         this.floats = floats;
         this.longs = longs;
+        this.raw = raw;
         long n = count(dims);
-        int len = floats != null ? floats.length : longs.length;
-        if (n != len) throw new IllegalArgumentException("tensor of " + len + " values does not fit dims " + Arrays.toString(dims));
+        long len = floats != null ? floats.length : longs != null ? longs.length : raw.remaining() / 4;
+        if (n != len || raw != null && raw.remaining() % 4 != 0) {
+            throw new IllegalArgumentException("tensor of " + len + " values does not fit dims " + Arrays.toString(dims));
+        }
+    }
+
+    private OnnxTensor(int[] dims, float[] floats, long[] longs) {
+        this(dims, floats, longs, null);
+    }
+
+    /** A float32 tensor kept as its little-endian bytes (not copied) until its values are needed. */
+    public static OnnxTensor ofRawFloats(int[] dims, ByteBuffer littleEndian) {
+        return new OnnxTensor(dims, null, null, littleEndian.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
 
     public static OnnxTensor ofFloats(int[] dims, float[] values) { return new OnnxTensor(dims, values, null); }
@@ -46,11 +67,12 @@ public final class OnnxTensor {
     public int[] dims() { return dims.clone(); }
     public int rank() { return dims.length; }
     public int dim(int i) { return dims[i]; }
-    public int size() { return floats != null ? floats.length : longs.length; }
-    public boolean isFloat() { return floats != null; }
+    public int size() { return (int) count(dims); }
+    public boolean isFloat() { return longs == null; }
 
-    /** The values as float32 (integers converted). */
+    /** The values as float32 (integers converted; encoded values decoded once and kept). */
     public float[] floats() {
+        if (floats == null && raw != null) floats = decoded();
         if (floats != null) return floats;
         float[] f = new float[longs.length];
         for (int i = 0; i < f.length; i++) f[i] = longs[i];
@@ -60,6 +82,7 @@ public final class OnnxTensor {
     /** The values as integers; float values must be whole numbers. */
     public long[] longs(String where) {
         if (longs != null) return longs;
+        float[] floats = floats();
         long[] l = new long[floats.length];
         for (int i = 0; i < l.length; i++) {
             if (floats[i] != Math.rint(floats[i])) throw new FoveaException(where + ": expected integers, got " + floats[i]);
@@ -68,8 +91,36 @@ public final class OnnxTensor {
         return l;
     }
 
-    /** The raw float array if this is a float tensor, else null (no copy). */
-    public float[] floatData() { return floats; }
+    /** The float array if this is a float tensor (decoded and kept if it was encoded), else null. */
+    public float[] floatData() { return isFloat() ? floats() : null; }
+
+    /**
+     * Copies elements [from, from + count) in row-major order into dest at offset, without
+     * decoding (or keeping) the whole tensor: the way weights go into their final arrays.
+     */
+    public void copyTo(int from, float[] dest, int offset, int count) {
+        if (floats != null) {
+            System.arraycopy(floats, from, dest, offset, count);
+        } else if (raw != null) {
+            FloatBuffer fb = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            fb.position(from);
+            fb.get(dest, offset, count);
+        } else {
+            for (int i = 0; i < count; i++) dest[offset + i] = longs[from + i];
+        }
+    }
+
+    /** The values as a new float array, not kept (for a one-off transformation of a large encoded tensor). */
+    public float[] floatsCopy() {
+        if (floats != null || longs != null) return floats().clone();
+        return decoded();
+    }
+
+    private float[] decoded() {
+        float[] f = new float[size()];
+        copyTo(0, f, 0, f.length);
+        return f;
+    }
 
     /** The raw integer array if this is an integer tensor, else null (no copy). */
     public long[] longData() { return longs; }
@@ -80,10 +131,11 @@ public final class OnnxTensor {
 
     public OnnxTensor withDims(int[] newDims) {
         if (count(newDims) != size()) throw new IllegalArgumentException("cannot view " + Arrays.toString(dims) + " as " + Arrays.toString(newDims));
-        return floats != null ? ofFloats(newDims, floats) : ofLongs(newDims, longs);
+        if (longs != null) return ofLongs(newDims, longs);
+        return floats != null ? ofFloats(newDims, floats) : new OnnxTensor(newDims, null, null, raw);
     }
 
     @Override public String toString() {
-        return (floats != null ? "float" : "int") + Arrays.toString(dims);
+        return (isFloat() ? "float" : "int") + Arrays.toString(dims);
     }
 }

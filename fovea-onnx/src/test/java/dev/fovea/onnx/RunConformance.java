@@ -13,7 +13,9 @@ public final class RunConformance {
         int[] counts = new int[2];
         Conformance.run(paths, r -> {
             counts[r.passed() ? 0 : 1]++;
-            System.out.printf("%s %-50s max_abs %.3e max_rel %.3e %s%n", r.passed() ? "PASS" : "FAIL", r.name(), r.maxAbs(), r.maxRel(), r.message());
+            System.out.printf("%s %-40s %s max_abs %.3e vs_float64 %.3e expected_vs_float64 %.3e allowed %.3e import %.2fs %s%n",
+                    r.passed() ? "PASS" : "FAIL", r.name(), r.rule(), r.maxAbs(), r.vsFloat64(), r.expectedVsFloat64(), r.bound(),
+                    r.importSeconds(), r.message());
         });
         System.out.println(counts[0] + " passed, " + counts[1] + " failed");
     }

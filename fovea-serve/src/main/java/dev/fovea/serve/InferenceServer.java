@@ -128,7 +128,7 @@ public final class InferenceServer implements AutoCloseable {
             close();
             Throwable cause = e instanceof IOException && e.getCause() instanceof BindException be ? be : e;
             if (cause instanceof BindException || e instanceof BindException) {
-                throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + cause.getMessage() + "); pick another --port or --host");
+                throw new FoveaException("cannot listen on " + config.host() + ":" + config.port() + " (" + cause.getMessage() + "); pick another ServerConfig.port or ServerConfig.host");
             }
             throw new FoveaException("cannot start the HTTP server on " + config.host() + ":" + config.port() + ": " + e);
         }

@@ -1,6 +1,7 @@
 package dev.fovea.viz;
 
 import dev.fovea.FoveaException;
+import dev.fovea.io.AtomicFiles;
 import dev.fovea.tensor.Tensor;
 
 import javax.imageio.ImageIO;
@@ -12,12 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Pictures in and out: tensors to images, PNG bytes, data URIs, and atomic file writes. */
 public final class Images {
@@ -94,26 +92,17 @@ public final class Images {
         write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes through a hidden temporary file and a rename, so a reader never sees half a file. */
+    /**
+     * Writes {@code bytes} atomically ({@link AtomicFiles}: temporary file, fsync, rename), creating
+     * the folder if needed, so a reader never sees half a file.
+     */
     public static void write(Path file, byte[] bytes) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
         try {
-            Files.createDirectories(dir);
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            AtomicFiles.write(file, bytes);
         } catch (IOException e) {
             throw new FoveaException(file + ": cannot write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the temporary file is hidden and the real one is intact
-            }
         }
     }
 

@@ -50,6 +50,16 @@ final class CoreLayers {
         for (String d : List.of("GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")) {
             table.put(d, Call::input);   // no effect at inference, and Fovea has no such layer to train with
         }
+        for (String d : List.of("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness",
+                "RandomCrop")) {
+            // Augmentation: the identity at inference, which is what an imported model is for. Dropped rather than
+            // mapped onto Fovea's augmentation layers, whose settings and random streams differ from Keras's
+            // (fovea train --augment adds Fovea's own for fine-tuning). RandomCrop's inference resize is refused.
+            table.put(d, c -> {
+                if (d.equals("RandomCrop")) throw c.error("resizes its input at inference, which Fovea cannot do");
+                return c.input();
+            });
+        }
         table.put("Reshape", c -> c.graph().add(new Reshape(c.config().requireIntArray("target_shape", -1, 1 << 30)).named(c.name("")),
                 c.graph().keras(c.input())));
         table.put("Permute", c -> c.graph().add(new Permute(c.config().requireIntArray("dims", 1, 64)).named(c.name("")),

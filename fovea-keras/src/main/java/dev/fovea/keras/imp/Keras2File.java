@@ -8,7 +8,9 @@ import dev.fovea.keras.imp.ModelSpec.LayerSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Keras 2 / tf.keras HDF5 model file ({@code model.save("m.h5")}): root attributes
@@ -37,8 +39,41 @@ public final class Keras2File {
             String backend = h5.string("/", "backend");
             KerasDialect dialect = new KerasDialect(version == null ? "unknown" : version, backend == null ? "unknown" : backend);
             String weightsRoot = h5.has("model_weights") ? "model_weights" : "/";
-            return KerasImporter.build(spec, l -> weights(h5, weightsRoot, l), dialect, inputShape, where, "keras2-h5");
+            return KerasImporter.build(spec, new Groups(h5, weightsRoot), dialect, inputShape, where, "keras2-h5");
         }
+    }
+
+    /** Each layer's weights in its own group, listed by weight_names. */
+    private record Groups(H5 h5, String root) implements WeightSource {
+        @Override public List<KerasWeight> of(LayerSpec layer) {
+            return weights(h5, root, layer);
+        }
+
+        /**
+         * A nested model keeps all its layers' weights in its one group, named after the inner
+         * layer ("block1_conv1/kernel:0"): they are told apart by that name, in file order.
+         */
+        @Override public WeightSource nested(LayerSpec model, ModelSpec inner) {
+            Map<String, List<KerasWeight>> byLayer = new HashMap<>();
+            for (KerasWeight w : weights(h5, root, model)) byLayer.computeIfAbsent(layerOf(w.name()), k -> new ArrayList<>()).add(w);
+            return new ByName(byLayer);
+        }
+    }
+
+    private record ByName(Map<String, List<KerasWeight>> byLayer) implements WeightSource {
+        @Override public List<KerasWeight> of(LayerSpec layer) {
+            return byLayer.getOrDefault(layer.name(), List.of());
+        }
+
+        @Override public WeightSource nested(LayerSpec model, ModelSpec inner) {
+            return this;   // deeper models' weights are in the same group, still named after their own layers
+        }
+    }
+
+    /** "block1_conv1/kernel:0" -> "block1_conv1"; "model/block1_conv1/kernel:0" -> "block1_conv1". */
+    static String layerOf(String weightName) {
+        String[] parts = weightName.split("/");
+        return parts.length >= 2 ? parts[parts.length - 2] : weightName;
     }
 
     /** The weights of one layer, in the order its weight_names attribute lists them. */

@@ -64,14 +64,24 @@ public final class Keras3Archive {
             version = meta.optionalString("keras_version", version);
         }
         ModelSpec spec = ModelSpec.parse(root);
-        Map<LayerSpec, String> paths = weightPaths(spec, h5);
+        String top = !h5.has("layers") && h5.has("_layer_checkpoint_dependencies") ? "_layer_checkpoint_dependencies" : "layers";
         KerasDialect dialect = new KerasDialect(version, "unknown");
-        return KerasImporter.build(spec, l -> weights(h5, paths.get(l)), dialect, inputShape, where, "keras3");
+        return KerasImporter.build(spec, new Paths(h5, weightPaths(spec, top), top), dialect, inputShape, where, "keras3");
     }
 
-    /** Each layer's group in the weights file: layers/<snake_case class>[_k], numbered in layer order. */
-    static Map<LayerSpec, String> weightPaths(ModelSpec spec, H5 h5) {
-        String top = !h5.has("layers") && h5.has("_layer_checkpoint_dependencies") ? "_layer_checkpoint_dependencies" : "layers";
+    /** Each layer's variables at its path; a nested model's layers under that model's path. */
+    private record Paths(H5 h5, Map<LayerSpec, String> paths, String top) implements WeightSource {
+        @Override public List<KerasWeight> of(LayerSpec layer) {
+            return weights(h5, paths.get(layer));
+        }
+
+        @Override public WeightSource nested(LayerSpec model, ModelSpec inner) {
+            return new Paths(h5, weightPaths(inner, paths.get(model) + "/" + top), top);
+        }
+    }
+
+    /** Each layer's group in the weights file: PREFIX/<snake_case class>[_k], numbered in layer order. */
+    static Map<LayerSpec, String> weightPaths(ModelSpec spec, String top) {
         Map<String, Integer> used = new HashMap<>();
         Map<LayerSpec, String> paths = new IdentityHashMap<>();
         for (LayerSpec l : spec.layers()) {

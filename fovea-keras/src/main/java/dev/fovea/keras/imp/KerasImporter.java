@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Turns a Keras model config and its weights into a Fovea model: each layer call becomes core
@@ -32,6 +31,7 @@ public final class KerasImporter {
     static {
         SpatialLayers.register(LAYERS);
         CoreLayers.register(LAYERS);
+        ResamplingLayers.register(LAYERS);
     }
 
     /** Classes that are whole models: Fovea does not import a model nested as a layer. */
@@ -51,7 +51,7 @@ public final class KerasImporter {
      * @param weights   a layer's stored weights, in Keras's order
      * @param override  the per-example input shape, for inputs with free axes; or null
      */
-    public static KerasModel build(ModelSpec spec, Function<LayerSpec, List<KerasWeight>> weights, KerasDialect dialect,
+    public static KerasModel build(ModelSpec spec, WeightSource weights, KerasDialect dialect,
                                    InputShape override, String where, String format) {
         Model model = new Model(spec.name().replace('/', '_'));
         GraphBuilder g = new GraphBuilder(model, where);
@@ -113,7 +113,7 @@ public final class KerasImporter {
     }
 
     private static void convertGraph(ModelSpec spec, Map<TensorRef, Value> values, GraphBuilder g,
-                                     Function<LayerSpec, List<KerasWeight>> weights, KerasDialect dialect, String where) {
+                                     WeightSource weights, KerasDialect dialect, String where) {
         // Calls run once all their inputs exist; configs list layers in graph order, but a pass
         // that waits for inputs does not depend on it.
         List<LayerSpec> pending = new ArrayList<>();
@@ -153,13 +153,13 @@ public final class KerasImporter {
     }
 
     private static Value convert(LayerSpec l, int call, List<Value> inputs, GraphBuilder g,
-                                 Function<LayerSpec, List<KerasWeight>> weights, KerasDialect dialect, String where) {
+                                 WeightSource weights, KerasDialect dialect, String where) {
         String cls = l.className();
         String at = where + ": layer \"" + l.name() + "\" (" + cls + ")";
         if (cls.equals("Lambda")) {
             throw new FoveaException(at + " holds Python code; Fovea never runs code from a model file (Keras refuses it too in safe_mode)");
         }
-        if (MODELS.contains(cls)) throw new FoveaException(at + " is a model nested as a layer, which Fovea does not import; flatten it in Keras first");
+        if (MODELS.contains(cls)) return nested(l, inputs, g, weights, dialect, at);
         if (cls.equals("InputLayer")) throw new FoveaException(at + " is a second input; a Fovea model has one input");
         Converter c = LAYERS.get(cls);
         if (c == null) {
@@ -167,7 +167,33 @@ public final class KerasImporter {
             throw new FoveaException(at + ": Fovea cannot import this layer class" + custom + "; accepted: " + String.join(", ", supportedLayers()));
         }
         String base = call == 0 ? l.name() : l.name() + "_call" + call;
-        return c.convert(new Call(l, base, inputs, g, () -> weights.apply(l), dialect));
+        return c.convert(new Call(l, base, inputs, g, () -> weights.of(l), dialect));
+    }
+
+    /**
+     * A model used as a layer (a pretrained base inside a Sequential, say): its layers are
+     * converted in place, reading the call's input, so the Fovea graph stays flat.
+     */
+    private static Value nested(LayerSpec l, List<Value> inputs, GraphBuilder g, WeightSource weights, KerasDialect dialect, String at) {
+        ModelSpec inner = ModelSpec.parseNested(l, at);
+        if (inputs.size() != 1) throw new FoveaException(at + " is a nested model called on " + inputs.size() + " inputs; Fovea imports one");
+        WeightSource w = weights.nested(l, inner);
+        String where = g.where();
+        if (inner.sequential()) {
+            Value v = inputs.get(0);
+            for (LayerSpec layer : inner.layers()) if (!layer.className().equals("InputLayer")) v = convert(layer, 0, List.of(v), g, w, dialect, where);
+            return v;
+        }
+        if (inner.inputs().size() != 1 || inner.outputs().size() != 1) {
+            throw new FoveaException(at + " is a nested model with " + inner.inputs().size() + " inputs and " + inner.outputs().size()
+                    + " outputs; Fovea imports nested models with one of each");
+        }
+        Map<TensorRef, Value> values = new HashMap<>();
+        values.put(new TensorRef(inner.inputs().get(0).layer(), 0, 0), inputs.get(0));
+        convertGraph(inner, values, g, w, dialect, where);
+        Value out = values.get(inner.outputs().get(0));
+        if (out == null) throw new FoveaException(at + ": its output " + inner.outputs().get(0) + " is not computed by any of its layers");
+        return out;
     }
 
     /** The batch shape of the model input, e.g. [-1, 28, 28, 1], from the first layer's config or the build config. */

@@ -46,6 +46,14 @@ public record ModelSpec(String className, String name, boolean sequential, List<
         throw root.error("class_name", "is \"" + cls + "\"; Fovea imports Sequential and Functional models (a subclassed model has no config to rebuild it from)");
     }
 
+    /** The model that a layer of class Sequential, Functional or Model holds. */
+    static ModelSpec parseNested(LayerSpec layer, String where) {
+        Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("class_name", layer.className());
+        root.put("config", layer.config().map());
+        return parse(new JsonObject(root, where));
+    }
+
     private static ModelSpec sequential(JsonObject root) {
         Object c = root.get("config");
         JsonArray layerList;

@@ -34,12 +34,14 @@ class KerasConformanceTest {
     }
 
     static Stream<Path> cases() {
-        return Stream.concat(KerasConformance.discover(resource("keras2")).stream(), KerasConformance.discover(resource("keras3")).stream());
+        return Stream.of("keras2", "keras2-generated", "keras3", "keras3-real").flatMap(d -> KerasConformance.discover(resource(d)).stream());
     }
 
     @Test void everyCopiedCaseIsFound() {
         assertEquals(34, KerasConformance.discover(resource("keras2")).size());
-        assertEquals(2, KerasConformance.discover(resource("keras3")).size());
+        assertEquals(5, KerasConformance.discover(resource("keras3")).size());
+        assertEquals(1, KerasConformance.discover(resource("keras2-generated")).size());
+        assertEquals(1, KerasConformance.discover(resource("keras3-real")).size());
     }
 
     @ParameterizedTest(name = "{0}")

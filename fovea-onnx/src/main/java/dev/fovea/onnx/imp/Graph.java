@@ -33,8 +33,14 @@ final class Graph {
         }
     }
 
-    /** A weight to copy into a layer parameter after build, already in Fovea's layout. */
-    record Pending(Layer layer, String parameter, float[] data) {}
+    /** Writes a weight, in Fovea's layout, into its parameter's array (which has size elements). */
+    @FunctionalInterface
+    interface Fill {
+        void into(float[] dest);
+    }
+
+    /** A weight to write into a layer parameter after build. */
+    record Pending(Layer layer, String parameter, int size, Fill fill) {}
 
     final Model model;
     final boolean batchedMode;
@@ -154,18 +160,30 @@ final class Graph {
 
     int add(Layer layer, int... inputs) { return model.addNode(layer, inputs); }
 
-    void weight(Layer layer, String parameter, float[] data) { pending.add(new Pending(layer, parameter, data)); }
+    void weight(Layer layer, String parameter, float[] data) {
+        pending.add(new Pending(layer, parameter, data.length, dest -> System.arraycopy(data, 0, dest, 0, data.length)));
+    }
 
-    /** Copies the pending weights into the built model's parameters. */
+    /** A weight whose ONNX row-major order is Fovea's: copied from the file straight into the parameter. */
+    void weight(Layer layer, String parameter, OnnxTensor t) {
+        pending.add(new Pending(layer, parameter, t.size(), dest -> t.copyTo(0, dest, 0, t.size())));
+    }
+
+    /** A weight written by fill into the parameter after build (so nothing but the parameter holds it). */
+    void weight(Layer layer, String parameter, int size, Fill fill) {
+        pending.add(new Pending(layer, parameter, size, fill));
+    }
+
+    /** Writes the pending weights into the built model's parameters, one at a time. */
     void copyWeights() {
         for (Pending p : pending) {
             String full = p.layer().name() + "/" + p.parameter();
             Parameter param = null;
             for (Parameter q : p.layer().parameters()) if (q.name().equals(full)) param = q;
-            if (param == null || param.size() != p.data().length) {
+            if (param == null || param.size() != p.size()) {
                 throw new IllegalStateException("import: weight " + full + " does not fit its layer");
             }
-            System.arraycopy(p.data(), 0, param.value().data(), 0, p.data().length);
+            p.fill().into(param.value().data());
             param.markChanged();
         }
         pending.clear();

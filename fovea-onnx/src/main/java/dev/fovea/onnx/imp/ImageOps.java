@@ -15,6 +15,7 @@ import dev.fovea.nn.Pooling2D;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxTensor;
 import dev.fovea.onnx.proto.OnnxProto.NodeProto;
+import dev.fovea.ops.PermuteOp;
 import dev.fovea.ops.Padding;
 import dev.fovea.ops.Window2D;
 
@@ -116,8 +117,8 @@ final class ImageOps {
                 ? new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], keras, act, bias != null))
                 : new PaddedConv2D(new PaddedConv2D.Config(filters, k[0], k[1], s[0], s[1], d[0], d[1], groups,
                         new int[][] {{p[0], p[2]}, {p[1], p[3]}}, act, bias != null));
-        g.weight(layer, "kernel", Folding.transpose(w, new int[] {2, 3, 1, 0}).floats());
-        if (bias != null) g.weight(layer, "bias", bias.floats());
+        g.weight(layer, "kernel", w.size(), dest -> new PermuteOp(w.dims(), new int[] {2, 3, 1, 0}).forward(dest, w.floatsCopy()));
+        if (bias != null) g.weight(layer, "bias", bias);
         Value in = g.toNhwc(x, n);
         Value out = Value.dynamic(g.add(layer, in.node()), new int[] {x.dim(0), filters, win.outH(), win.outW()}, Holding.nhwc());
         g.out(n, 0, out);
@@ -176,7 +177,7 @@ final class ImageOps {
         for (int i = 0; i < 4; i++) {
             OnnxTensor t = g.constant(n, i + 1, "the " + names[i]);
             if (t.size() != c) throw new FoveaException(g.at(n) + ": " + names[i] + " has " + t.size() + " values for " + c + " channels");
-            p[i] = t.floats();
+            p[i] = t.floats();   // small (one value per channel)
         }
         float epsilon = a.number("epsilon", 1e-5f), momentum = a.number("momentum", 0.9f);
         Value in = x.rank() == 4 ? g.toNhwc(x, n) : x;

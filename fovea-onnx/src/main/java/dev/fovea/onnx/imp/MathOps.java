@@ -278,7 +278,7 @@ final class MathOps {
             NodeProto next = g.soleConsumer(n, Set.of("Relu", "Sigmoid", "Tanh", "Softmax"));
             if (next != null && next.getOpType().equals("Softmax") && !softmaxOverLast(next, g)) next = null;
             Dense dense = new Dense(new Dense.Config(units, activationOf(next), cc != null));
-            g.weight(dense, "kernel", kernel(bc, transB, alpha));
+            g.weight(dense, "kernel", k * units, dest -> kernelInto(dest, bc, transB, alpha));
             if (cc != null) {
                 float[] bias = new float[units];
                 float[] c = cc.floats();
@@ -322,6 +322,33 @@ final class MathOps {
         float[] f = t.floats().clone();
         for (int i = 0; i < f.length; i++) f[i] *= s;
         return OnnxTensor.ofFloats(t.dims(), f);
+    }
+
+    /**
+     * B as (K, units), scaled by alpha, written into dest: a transposed B is read in blocks of rows,
+     * so a 400 MB classifier kernel is never decoded whole beside its parameter.
+     */
+    private static void kernelInto(float[] dest, OnnxTensor b, boolean transB, float alpha) {
+        if (!transB) {
+            b.copyTo(0, dest, 0, b.size());
+        } else {
+            // B is (units, K): read T rows at a time, write them as T columns, in T x T tiles that stay in cache.
+            final int tile = 64;
+            int units = b.dim(0), k = b.dim(1);
+            float[] rows = new float[tile * k];
+            for (int j0 = 0; j0 < units; j0 += tile) {
+                int nj = Math.min(tile, units - j0);
+                b.copyTo(j0 * k, rows, 0, nj * k);
+                for (int k0 = 0; k0 < k; k0 += tile) {
+                    int nk = Math.min(tile, k - k0);
+                    for (int kk = k0; kk < k0 + nk; kk++) {
+                        int o = kk * units + j0;
+                        for (int j = 0; j < nj; j++) dest[o + j] = rows[j * k + kk];
+                    }
+                }
+            }
+        }
+        if (alpha != 1f) for (int i = 0; i < dest.length; i++) dest[i] *= alpha;
     }
 
     /** B as (K, units), scaled by alpha. */
@@ -373,7 +400,7 @@ final class MathOps {
             OnnxTensor c = first ? da.constant() : db.constant();
             if (batched && c.rank() == d.rank() && c.rank() >= 3) c = c.withDims(Arrays.copyOfRange(c.dims(), 1, c.rank()));
             layer = new MatMul(c.shape(), first);
-            g.weight(layer, "kernel", c.floats());
+            g.weight(layer, "kernel", c);
             node = g.add(layer, d.node());
         } else {
             node = g.add(new MatMul(), da.node(), db.node());

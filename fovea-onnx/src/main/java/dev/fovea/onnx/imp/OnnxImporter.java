@@ -2,6 +2,7 @@ package dev.fovea.onnx.imp;
 
 import dev.fovea.FoveaException;
 import dev.fovea.model.Model;
+import dev.fovea.nn.Normalization;
 import dev.fovea.nn.Reshape;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxModel;
@@ -48,14 +49,19 @@ public final class OnnxImporter {
     public static List<String> supportedOps() { return List.copyOf(OPS.keySet()); }
 
     public static OnnxModel load(Path file, OnnxOptions options) {
-        ModelProto proto = ProtoFiles.readModel(file);
-        return load(proto, file.toString(), options.externalDataDir(file), options);
+        MappedModel.Parsed parsed = ProtoFiles.mapModel(file);
+        return load(parsed.proto(), parsed.raw(), file.toString(), options.externalDataDir(file), options);
     }
 
     /** Imports an already parsed model; where names the file in messages. */
     public static OnnxModel load(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
+        return load(proto, Map.of(), where, externalDir, options);
+    }
+
+    /** Imports a model parsed by {@link ProtoFiles#mapModel} (raw: its initializers' bytes, still mapped). */
+    public static OnnxModel load(ModelProto proto, Map<TensorProto, java.nio.ByteBuffer> raw, String where, Path externalDir, OnnxOptions options) {
         try {
-            return loadChecked(proto, where, externalDir, options);
+            return loadChecked(proto, raw, where, externalDir, options);
         } catch (FoveaException e) {
             // Names inside the file may hold anything: keep the message one printable line.
             throw new FoveaException(printable(e.getMessage()), e);
@@ -74,7 +80,8 @@ public final class OnnxImporter {
         return b.toString();
     }
 
-    private static OnnxModel loadChecked(ModelProto proto, String where, Path externalDir, OnnxOptions options) {
+    private static OnnxModel loadChecked(ModelProto proto, Map<TensorProto, java.nio.ByteBuffer> raw, String where, Path externalDir,
+                                         OnnxOptions options) {
         if (!proto.hasGraph()) throw new FoveaException(where + ": not an ONNX model (no graph)");
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
@@ -83,7 +90,7 @@ public final class OnnxImporter {
         int opset = defaultOpset(proto, where);
         GraphProto graph = proto.getGraph();
         if (graph.getSparseInitializerCount() > 0) throw new FoveaException(where + ": sparse initializers are not supported");
-        TensorDecoder decoder = new TensorDecoder(where, externalDir);
+        TensorDecoder decoder = new TensorDecoder(where, externalDir, raw);
         Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
             if (t.getName().isEmpty()) throw new FoveaException(where + ": an initializer has no name");
@@ -110,12 +117,36 @@ public final class OnnxImporter {
         boolean batched = !options.wholeTensors() && dims.length >= 2;
         if (batched) {
             try {
-                return build(proto, where, opset, decoder, initializers, bound, input.getName(), dims, true);
+                return build(proto, where, opset, decoder, initializers, bound, input.getName(), dims, true, options.normalization());
             } catch (Graph.BatchAxisMixed mixed) {
                 // The graph treats axis 0 as data: hold every tensor whole (one example of batch 1).
             }
         }
-        return build(proto, where, opset, decoder, initializers, bound, input.getName(), dims, false);
+        if (options.normalization() != null) {
+            throw new FoveaException(where + ": input normalisation needs an image input (N, C, H, W) that Fovea holds as its batch of "
+                    + "(H, W, C) images; this graph computes across its first axis");
+        }
+        return build(proto, where, opset, decoder, initializers, bound, input.getName(), dims, false, null);
+    }
+
+    /**
+     * The node the graph input is read from: the model input, or a Normalization layer in front of
+     * it (recorded in the model, so predict, evaluate and serve apply it to images as they are).
+     */
+    private static int inputNode(Model model, OnnxOptions.InputNormalization n, int[] dims, Holding holding, String where) {
+        if (n == null) return Model.MODEL_INPUT;
+        if (dims.length != 4 || !holding.equals(Holding.nhwc())) {
+            throw new FoveaException(where + ": input normalisation needs an image input (N, C, H, W), got dims " + java.util.Arrays.toString(dims));
+        }
+        int channels = dims[1];
+        float[] mean = n.mean(), std = n.std();
+        if (mean.length != 1 && mean.length != channels) {
+            throw new FoveaException(where + ": input normalisation gives " + mean.length + " values per statistic for an input of "
+                    + channels + " channels; give one, or one per channel");
+        }
+        float[] variance = new float[std.length];
+        for (int i = 0; i < std.length; i++) variance[i] = std[i] * std[i];
+        return model.addNode(new Normalization(mean, variance), Model.MODEL_INPUT);
     }
 
     private static int defaultOpset(ModelProto proto, String where) {
@@ -133,7 +164,7 @@ public final class OnnxImporter {
 
     private static int[] declaredDims(ValueInfoProto in, String where) {
         if (!in.hasType() || !in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
-            throw new FoveaException(where + ": input \"" + in.getName() + "\" declares no shape; give one (--input-shape)");
+            throw new FoveaException(where + ": input \"" + in.getName() + "\" declares no shape; give one (OnnxOptions.withInputDims)");
         }
         TensorShapeProto shape = in.getType().getTensorType().getShape();
         int[] d = new int[shape.getDimCount()];
@@ -145,7 +176,7 @@ public final class OnnxImporter {
                 d[i] = 1;   // a symbolic batch axis
             } else {
                 throw new FoveaException(where + ": input \"" + in.getName() + "\" axis " + i + " has no fixed size ("
-                        + (dim.hasDimParam() ? "\"" + dim.getDimParam() + "\"" : dim.getDimValue()) + "); give the input shape (--input-shape)");
+                        + (dim.hasDimParam() ? "\"" + dim.getDimParam() + "\"" : dim.getDimValue()) + "); give the input shape (OnnxOptions.withInputDims)");
             }
         }
         return d;
@@ -159,7 +190,8 @@ public final class OnnxImporter {
     }
 
     private static OnnxModel build(ModelProto proto, String where, int opset, TensorDecoder decoder, Map<String, OnnxTensor> initializers,
-                                   Map<String, OnnxTensor> bound, String inputName, int[] dims, boolean batched) {
+                                   Map<String, OnnxTensor> bound, String inputName, int[] dims, boolean batched,
+                                   OnnxOptions.InputNormalization normalization) {
         GraphProto graph = proto.getGraph();
         Model model = new Model(graph.getName().isEmpty() ? "onnx" : graph.getName());
         List<String> outputNames = new ArrayList<>();
@@ -170,7 +202,7 @@ public final class OnnxImporter {
         bound.forEach((name, t) -> g.put(name, Value.of(t)));
         Holding inputHolding = !batched ? Holding.rowMajor(dims.length, false)
                 : dims.length == 4 ? Holding.nhwc() : Holding.rowMajor(dims.length, true);
-        g.put(inputName, Value.dynamic(Model.MODEL_INPUT, dims, inputHolding));
+        g.put(inputName, Value.dynamic(inputNode(model, normalization, dims, inputHolding, where), dims, inputHolding));
 
         for (NodeProto n : graph.getNodeList()) {
             if (g.isAbsorbed(n)) continue;

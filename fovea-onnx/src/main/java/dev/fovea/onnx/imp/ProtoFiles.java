@@ -8,7 +8,11 @@ import dev.fovea.FoveaException;
 import dev.fovea.onnx.proto.OnnxProto.ModelProto;
 import dev.fovea.onnx.proto.OnnxProto.TensorProto;
 
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,8 +29,31 @@ public final class ProtoFiles {
 
     private ProtoFiles() {}
 
+    /** The model, wholly on the heap (every tensor's bytes copied into the message). */
     public static ModelProto readModel(Path file) {
         return read(file, ModelProto.parser(), "an ONNX model (onnx.ModelProto)");
+    }
+
+    /**
+     * The model, parsed from the file mapped into memory, its initializers' raw bytes left in the
+     * mapping ({@link MappedModel}): what the importer reads, so weights are decoded once, into
+     * their layers.
+     */
+    public static MappedModel.Parsed mapModel(Path file) {
+        ByteBuffer mapped;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > MAX_BYTES) {
+                throw new FoveaException(file + ": " + size + " bytes is more than one protobuf message can hold (2 GiB); "
+                        + "models this large keep their weights as external data");
+            }
+            mapped = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (NoSuchFileException e) {
+            throw new FoveaException(file + ": no such file");
+        } catch (IOException e) {
+            throw new FoveaException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return MappedModel.parse(mapped, file + ": not an ONNX model (onnx.ModelProto)", RECURSION_LIMIT);
     }
 
     public static TensorProto readTensor(Path file) {

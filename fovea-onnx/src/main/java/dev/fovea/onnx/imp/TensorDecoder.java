@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Turns a TensorProto into an {@link OnnxTensor}, treating the file as hostile: the declared
@@ -24,11 +25,18 @@ import java.util.Arrays;
 public final class TensorDecoder {
     private final Path modelDir;          // null: external data refused
     private final String file;            // for messages
+    private final Map<TensorProto, ByteBuffer> mappedRaw;   // raw_data left in a mapped file, by tensor identity
 
     /** modelDir: the folder external data must sit in, or null to refuse external data. */
     public TensorDecoder(String file, Path modelDir) {
+        this(file, modelDir, Map.of());
+    }
+
+    /** mappedRaw: the raw_data of tensors parsed by {@link MappedModel}, still in the mapping. */
+    public TensorDecoder(String file, Path modelDir, Map<TensorProto, ByteBuffer> mappedRaw) {
         this.file = file;
         this.modelDir = modelDir;
+        this.mappedRaw = mappedRaw;
     }
 
     public OnnxTensor decode(TensorProto t, String where) {
@@ -45,6 +53,14 @@ public final class TensorDecoder {
         if (t.hasSegment()) throw new FoveaException(at + ": segmented tensors are not supported");
         int type = t.getDataType();
         int width = width(type, at);
+        ByteBuffer mapped = mappedRaw.get(t);
+        if (mapped != null && t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+            if (mapped.remaining() != (long) count * width) {
+                throw new FoveaException(at + ": dims " + Arrays.toString(dims) + " need " + (long) count * width + " bytes of "
+                        + typeName(type) + " but the tensor holds " + mapped.remaining());
+            }
+            return fromRaw(dims, count, type, mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        }
         ByteString raw = null;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             raw = external(t, (long) count * width, at);
@@ -63,7 +79,7 @@ public final class TensorDecoder {
 
     private OnnxTensor fromRaw(int[] dims, int count, int type, ByteBuffer b) {
         switch (type) {
-            case 1 -> { float[] f = new float[count]; b.asFloatBuffer().get(f); return OnnxTensor.ofFloats(dims, f); }
+            case 1 -> { return OnnxTensor.ofRawFloats(dims, b); }   // decoded only where needed (weights: straight into parameters)
             case 11 -> { float[] f = new float[count]; for (int i = 0; i < count; i++) f[i] = (float) b.getDouble(); return OnnxTensor.ofFloats(dims, f); }
             case 10 -> { float[] f = new float[count]; for (int i = 0; i < count; i++) f[i] = Float.float16ToFloat(b.getShort()); return OnnxTensor.ofFloats(dims, f); }
             case 16 -> { float[] f = new float[count]; for (int i = 0; i < count; i++) f[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); return OnnxTensor.ofFloats(dims, f); }
@@ -141,7 +157,7 @@ public final class TensorDecoder {
         };
     }
 
-    static String typeName(int type) {
+    public static String typeName(int type) {
         return switch (type) {
             case 1 -> "float"; case 2 -> "uint8"; case 3 -> "int8"; case 4 -> "uint16"; case 5 -> "int16"; case 6 -> "int32";
             case 7 -> "int64"; case 8 -> "string"; case 9 -> "bool"; case 10 -> "float16"; case 11 -> "double"; case 12 -> "uint32";
@@ -164,7 +180,7 @@ public final class TensorDecoder {
         }
         if (modelDir == null) {
             throw new FoveaException(at + ": keeps its data in an external file (" + location + "); loading external data is off"
-                    + " (allow it with --allow-external-data / OnnxOptions.allowExternalData, for files inside the model's folder)");
+                    + " (allow it with OnnxOptions.withExternalData(true), for files inside the model's folder)");
         }
         if (location == null || location.isEmpty()) throw new FoveaException(at + ": external data without a location");
         try {

@@ -1,4 +1,4 @@
-package dev.fovea.train;
+package dev.fovea.cli;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.fovea.train;
+package dev.fovea.cli;
 
 /**
  * When a benchmark has warmed up: rounds of the measured work are repeated until the JIT has

@@ -1,4 +1,4 @@
-package dev.fovea.train;
+package dev.fovea.cli;
 
 import java.lang.management.ManagementFactory;
 

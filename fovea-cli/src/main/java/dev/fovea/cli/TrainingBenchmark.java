@@ -1,10 +1,14 @@
-package dev.fovea.train;
+package dev.fovea.cli;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Activation;
 import dev.fovea.nn.Graph;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
+import dev.fovea.train.Callback;
+import dev.fovea.train.ClassifierOutput;
+import dev.fovea.train.FitOptions;
+import dev.fovea.train.InMemoryData;
+import dev.fovea.train.Trainer;
 
 import java.util.List;
 import java.util.Map;
@@ -70,8 +74,8 @@ public final class TrainingBenchmark {
         if (!model.isBuilt()) throw new FoveaException("model " + model.name() + " must be built before benchmarking");
         this.model = model;
         this.settings = settings;
-        boolean softmax = model.outputLayer().activation() == Activation.SOFTMAX;
-        this.trainer = new Trainer(model, new Adam(0.001), softmax ? Trainer.SPARSE_CCE : Trainer.SPARSE_CCE + "_from_logits", List.of("accuracy"));
+        boolean fromLogits = ClassifierOutput.of(model).appliesSoftmax();
+        this.trainer = new Trainer(model, new Adam(0.001), fromLogits ? Trainer.SPARSE_CCE + "_from_logits" : Trainer.SPARSE_CCE, List.of("accuracy"));
         SplittableRandom rng = new SplittableRandom(settings.seed());
         this.batchX = randomImages(settings.batch(), rng);
         this.oneX = randomImages(1, rng);

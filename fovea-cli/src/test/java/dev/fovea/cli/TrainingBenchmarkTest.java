@@ -1,4 +1,4 @@
-package dev.fovea.train;
+package dev.fovea.cli;
 
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
