@@ -12,6 +12,8 @@
 #   BENCH_MODELS_DIR=bench/out/models   where the exported ONNX files are cached
 #   BENCH_OUT=bench/out/<date>           raw JSON lines, logs and the table
 #   BENCH_LABEL="..."                    a note for the table's heading (e.g. which Fovea build)
+#   BENCH_BASELINE=/path/to/other/fovea  a second Fovea launcher (an earlier build) run alternating with
+#                                        the others, for before/after figures; BENCH_BASELINE_LABEL names it
 # PyTorch runs tuned as bench/compare-pytorch.sh tunes it (that script checks and selects OpenBLAS;
 # here the same worker environment is set: tcmalloc, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE).
 # The models are exported once with /usr/bin/python3 (torch, torchvision): random weights, opset 13.
@@ -59,4 +61,5 @@ flags="$(grep -o -w -m1 -E 'avx512f' /proc/cpuinfo | head -1 || true)"
   --warmup-max "${BENCH_WARMUP_MAX:-30}" \
   --out-dir "$out" \
   --label "${BENCH_LABEL:-}" \
+  ${BENCH_BASELINE:+--fovea-baseline "$BENCH_BASELINE" --baseline-label "${BENCH_BASELINE_LABEL:-baseline}"} \
   --machine "$cpu, $(nproc) cores${flags:+ (AVX-512)}, $(uname -sr)" | tee "$out/table.md"

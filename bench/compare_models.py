@@ -42,6 +42,8 @@ def parse_args():
     p.add_argument("--out-dir", required=True)
     p.add_argument("--machine", default="")
     p.add_argument("--label", default="", help="a note on what Fovea build ran (printed in the heading)")
+    p.add_argument("--fovea-baseline", help="a second fovea launcher (an earlier build), run alternating with the others")
+    p.add_argument("--baseline-label", default="baseline", help="its name in the table")
     return p.parse_args()
 
 
@@ -63,10 +65,12 @@ def run_model(args, name, out_dir, torch_env):
               "--rep-seconds", str(args.rep_seconds), "--warmup-min", str(args.warmup_min), "--warmup-max", str(args.warmup_max)]
     tag = f"{name}-b{args.batch}-t{args.threads}"
     workers = []
-    for label, cmd, env in (
-            ("fovea", [args.fovea, "bench", "--model", onnx, "--inference-only"] + common, dict(os.environ)),
-            ("pytorch", [args.python, args.torch_bench, "--model", name] + common, torch_env),
-            ("onnxruntime", args.ort.split() + ["--model", onnx] + common, dict(os.environ))):
+    plan = [("fovea", [args.fovea, "bench", "--model", onnx, "--inference-only"] + common, dict(os.environ))]
+    if args.fovea_baseline:
+        plan.append(("fovea-baseline", [args.fovea_baseline, "bench", "--model", onnx, "--inference-only"] + common, dict(os.environ)))
+    plan += [("pytorch", [args.python, args.torch_bench, "--model", name] + common, torch_env),
+             ("onnxruntime", args.ort.split() + ["--model", onnx] + common, dict(os.environ))]
+    for label, cmd, env in plan:
         print(f"compare: {tag}: {label} warming up", file=sys.stderr, flush=True)
         workers.append(Worker(f"{label}-{tag}", cmd, env, out_dir))
     for i in range(args.reps):
@@ -90,21 +94,25 @@ def main():
     for name in args.models.split():
         summaries, reps = run_model(args, name, out_dir, torch_env)
         loads.append(os.getloadavg()[0])
-        f, t, o = reps
+        base = args.fovea_baseline is not None
+        f, t, o = reps[0], reps[-2], reps[-1]
         for key, metric, unit, higher in METRICS:
             label = f"{metric} {unit}" if key == "latency_b1_ms" else f"{metric} {unit}, batch {args.batch}"
-            rows.append((name, label, cell(f, key), cell(t, key), cell(o, key),
-                         ratio_cell(f, t, key), ratio_cell(f, o, key), "higher" if higher else "lower"))
-        versions["torch"] = summaries[1].get("torch")
-        versions["onnxruntime"] = summaries[2].get("onnxruntime")
+            row = [name, label, cell(f, key)] + ([cell(reps[1], key)] if base else []) + [cell(t, key), cell(o, key)]
+            row += [ratio_cell(f, t, key), ratio_cell(f, o, key)]
+            if base:
+                row += [ratio_cell(reps[1], t, key), ratio_cell(reps[1], o, key), ratio_cell(f, reps[1], key)]
+            rows.append(tuple(row + ["higher" if higher else "lower"]))
+        versions["torch"] = summaries[-2].get("torch")
+        versions["onnxruntime"] = summaries[-1].get("onnxruntime")
         versions["jdk"] = summaries[0].get("jdk")
-        for who, s in zip(("Fovea", "PyTorch", "ONNX Runtime"), summaries):
+        names = ["Fovea"] + ([f"Fovea {args.baseline_label}"] if base else []) + ["PyTorch", "ONNX Runtime"]
+        for who, s in zip(names, summaries):
             if not s["warmup"]["stable"]:
                 notes.append(f"{name}: {who} warm-up did not settle within {s['warmup']['seconds']:.0f} s "
                              f"({s['warmup']['rounds']} rounds); the machine was noisy")
         notes.append(f"{name}: Fovea allocates {fmt(summaries[0].get('alloc_bytes_per_inference'))} B per batch-{args.batch} call; "
-                     f"peak RSS (whole worker) Fovea {fmt(summaries[0].get('rss_time_mb'))} MB, PyTorch "
-                     f"{fmt(summaries[1].get('rss_time_mb'))} MB, ONNX Runtime {fmt(summaries[2].get('rss_time_mb'))} MB")
+                     f"peak RSS (whole worker) " + ", ".join(f"{who} {fmt(s.get('rss_time_mb'))} MB" for who, s in zip(names, summaries)))
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"### Fovea vs PyTorch vs ONNX Runtime on torchvision models ({date}){' — ' + args.label if args.label else ''}\n")
     print(f"Machine: {args.machine}; JDK {versions.get('jdk')}; PyTorch {versions.get('torch')} (eager, channels_last, "
@@ -115,8 +123,13 @@ def main():
           f"median [min–max]; ratio = Fovea/peer of the medians [range of the per-repetition ratios]; 'better' says "
           f"which direction of the ratio favours Fovea. Models: torchvision, random weights, exported to ONNX "
           f"(opset 13, free batch axis); Fovea and ONNX Runtime run the ONNX file, PyTorch the torchvision module.\n")
-    print("| model | metric | Fovea | PyTorch | ONNX Runtime | Fovea/PyTorch | Fovea/ORT | better |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+    if args.fovea_baseline:
+        b = args.baseline_label
+        print(f"| model | metric | Fovea | Fovea {b} | PyTorch | ONNX Runtime | Fovea/PyTorch | Fovea/ORT | {b}/PyTorch | {b}/ORT | Fovea/{b} | better |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    else:
+        print("| model | metric | Fovea | PyTorch | ONNX Runtime | Fovea/PyTorch | Fovea/ORT | better |")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
     print()
