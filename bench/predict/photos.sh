@@ -2,6 +2,7 @@
 # The photo figures of `fovea predict` over a folder (docs/predict.md): 2,000 synthetic 1080x1080 JPEGs
 # through torchvision's mobilenet_v2 imported from ONNX, at 224x224.
 #   bench/predict/photos.sh WORK_DIR [N=2000] [extra predict options...]
+#   PHOTOS="photos/roll-00 photos/roll-01" bench/predict/photos.sh WORK_DIR   # a subset (100 photos a folder)
 # Makes (once) WORK_DIR/photos (make_photos.py), WORK_DIR/mobilenet_v2.onnx (export_mobilenet.py) and
 # WORK_DIR/mobilenet_v2.fovea (fovea onnx import), then runs
 #   fovea predict --model mobilenet_v2.fovea photos --output m.csv --json
@@ -16,9 +17,10 @@ cd "$work"
 [ -d photos ] || /usr/bin/python3 "$here/make_photos.py" photos "$n"
 [ -f mobilenet_v2.onnx ] || /usr/bin/python3 "$here/export_mobilenet.py" mobilenet_v2.onnx
 [ -f mobilenet_v2.fovea ] || "$fovea" onnx import mobilenet_v2.onnx mobilenet_v2.fovea
-echo "photos: $(find photos -name '*.jpg' | wc -l) files, $(du -sh photos | cut -f1)"
+read -r -a operands <<< "${PHOTOS:-photos}"
+echo "photos: $(find "${operands[@]}" -name '*.jpg' | wc -l) files, $(du -shc "${operands[@]}" | tail -1 | cut -f1)"
 echo "load before: $(uptime | sed 's/.*load average: //')"
-/usr/bin/time -v "$fovea" predict --model mobilenet_v2.fovea photos --output m.csv --overwrite --json "$@" > photos.json 2> photos.err
+/usr/bin/time -v "$fovea" predict --model mobilenet_v2.fovea "${operands[@]}" --output m.csv --overwrite --json "$@" > photos.json 2> photos.err
 cat photos.json
 grep -E "Maximum resident|Elapsed \(wall" photos.err
 echo "load after: $(uptime | sed 's/.*load average: //')"

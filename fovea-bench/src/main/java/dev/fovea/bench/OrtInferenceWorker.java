@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;

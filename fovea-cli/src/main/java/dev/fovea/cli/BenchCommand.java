@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;

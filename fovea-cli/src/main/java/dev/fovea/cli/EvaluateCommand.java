@@ -1,10 +1,13 @@
 package dev.fovea.cli;
 
+import dev.fovea.data.DataOptions;
 import dev.fovea.data.DataSource;
 import dev.fovea.data.DataSources;
 import dev.fovea.data.Dataset;
-import dev.fovea.io.Json;
+import dev.fovea.data.Streams;
+import dev.fovea.json.Json;
 import dev.fovea.train.ClassifierOutput;
+import dev.fovea.train.InMemoryData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +27,12 @@ final class EvaluateCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
-            description = "embedded, fashion-mnist or a directory of IDX files (default: ${DEFAULT-VALUE}).")
+            description = "embedded (the Fashion-MNIST subset inside Fovea), fashion-mnist (the Debian package's full set), or a directory:"
+                    + " IDX files, CIFAR-10 binary, or images in one sub-folder per class, read at the model's input size and colour mode"
+                    + " (default: ${DEFAULT-VALUE}). Its test part is evaluated: test/ (or val/), else the held-out split train recorded.")
     String data;
+
+    @Mixin DataCliOptions dataOptions;
 
     @Mixin CommonOptions common;
 
@@ -34,8 +41,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override public Integer call() {
         common.apply();
         var r = ModelSource.trained(model);
-        DataSource source = DataSources.resolve(data);
-        Dataset test = source.load().test();
+        DataOptions options = ModelInput.fit(dataOptions.options(ModelInput.seed(r.provenance()), common.err()),
+                r.model(), r.provenance(), dataOptions);
+        DataSource source = DataCliOptions.resolve(data, options);
+        Dataset test;
+        try (Streams streams = DataSources.open(source, options)) {
+            InMemoryData t = streams.testInMemory();
+            test = new Dataset(t.images(), t.labels(), streams.classNames());
+        }
+        List<String> names = r.model().classNames();
+        if (!names.isEmpty() && !names.equals(test.classNames())) {
+            common.err().println("fovea: warning: the data's classes " + test.classNames() + " are not the model's " + names
+                    + "; labels are compared by index");
+        }
         if (!test.imageShape().equals(r.model().inputShape())) {
             throw new CliException(model + " takes input " + r.model().inputShape() + " but " + source.description()
                     + " has images " + test.imageShape());

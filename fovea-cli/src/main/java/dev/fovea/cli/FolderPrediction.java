@@ -3,12 +3,13 @@ package dev.fovea.cli;
 import dev.fovea.data.ImageFileWalker;
 import dev.fovea.data.ImageInput;
 import dev.fovea.data.ImageLoader;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.model.Model;
 import dev.fovea.predict.PredictionInput;
 import dev.fovea.predict.PredictionResult;
 import dev.fovea.predict.PredictionStream;
 import dev.fovea.predict.StreamingPredictor;
+import dev.fovea.train.ClassifierOutput;
 import dev.fovea.train.ProgressBar;
 
 import java.nio.file.Path;
@@ -41,7 +42,8 @@ final class FolderPrediction {
         Model m = ModelSource.trained(c.model).model();
         StreamingPredictor predictor = new StreamingPredictor(m).topK(c.topK).readers(c.decodeThreads);
         if (c.batchSize != null) predictor.batchSize(c.batchSize);
-        List<String> classes = classNames(m);
+        ClassifierOutput output = m.output();
+        List<String> classes = output.classNames();
         int k = Math.min(c.topK, classes.size());
 
         long total = ImageFileWalker.countFiles(c.images);
@@ -63,6 +65,7 @@ final class FolderPrediction {
         Iterator<Path> todo = done == null ? walker : without(walker, done, alreadyDone);
         Iterator<PredictionInput> inputs = ImageInput.of(todo, m.inputShape(), new ImageLoader(c.maxPixels));
 
+        c.common.err().println("predict: model output: " + output.description() + "; batches of " + predictor.batchSize());
         ProgressBar bar = progress(c).title("predict");
         bar.onTrainBegin(1, (int) Math.min(Integer.MAX_VALUE, total), predictor.batchSize());
         bar.onEpochBegin(0);
@@ -83,7 +86,7 @@ final class FolderPrediction {
             }
             bar.onEpochEnd(0, Map.of());
             double secs = (System.nanoTime() - start) / 1e9;
-            report(c, toStdout, stream.stats(), written, errors, alreadyDone.get(), walker, secs, predictor.batchSize());
+            report(c, toStdout, stream.stats(), written, errors, alreadyDone.get(), walker, secs, predictor.batchSize(), output);
         }
         return 0;   // on an exception, the rows of every finished batch stay in the output: each was flushed
     }
@@ -100,13 +103,6 @@ final class FolderPrediction {
         PredictionOutput.Format f = PredictionOutput.Format.of(c.output);
         if (f == null) throw new CliException("--output " + c.output + ": name it .csv or .jsonl, or give --format csv|jsonl");
         return f;
-    }
-
-    /** The model's class names, or the indices as text when it has none. */
-    private static List<String> classNames(Model m) {
-        int classes = m.outputShape().size();
-        if (m.classNames().size() == classes) return m.classNames();
-        return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 
     /** The paths of walk that done lacks; counts the others. */
@@ -138,7 +134,7 @@ final class FolderPrediction {
     }
 
     private static void report(PredictCommand c, boolean toStdout, PredictionStream.Stats s, long written, long errors,
-                               long resumed, ImageFileWalker walker, double secs, int batch) {
+                               long resumed, ImageFileWalker walker, double secs, int batch, ClassifierOutput output) {
         String skipped = walker.skippedSummary();
         if (!skipped.isEmpty()) c.common.err().println("predict: " + skipped + " (--strict refuses them)");
         if (toStdout) return;   // standard output holds the rows
@@ -146,6 +142,8 @@ final class FolderPrediction {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", c.model);
             j.put("output", c.output);
+            j.put("model_output", output.description());
+            j.put("softmax_applied", output.appliesSoftmax());
             j.put("images", written);
             j.put("errors", errors);
             j.put("skipped_not_images", walker.skipped());

@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelFile;
 import dev.fovea.keras.Keras;
 import dev.fovea.keras.KerasModel;
@@ -42,6 +42,23 @@ final class KerasCommand implements Runnable {
     static ModelSource.Resolved resolve(Path file, String spec, Shape inputShape) {
         KerasModel m = Keras.loadChannelsLast(file, inputShape == null ? null : inputShape.toArray());
         return new ModelSource.Resolved(m.model(), true, spec, m.provenance(file.getFileName().toString()));
+    }
+
+    /**
+     * A Keras model imported into a temporary .fovea file (deleted when the JVM exits), for
+     * commands such as serve that load model files themselves.
+     */
+    static Path importedForServing(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new CliException(file + ": no such file");
+        KerasModel m = Keras.load(file);
+        try {
+            Path tmp = java.nio.file.Files.createTempFile("fovea-keras-", ".fovea");
+            tmp.toFile().deleteOnExit();
+            ModelFile.save(tmp, m.model(), m.provenance(file.getFileName().toString()));
+            return tmp;
+        } catch (java.io.IOException e) {
+            throw new CliException(file + ": cannot write the imported model to a temporary file (" + e.getMessage() + ")");
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

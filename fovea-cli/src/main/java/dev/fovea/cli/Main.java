@@ -13,6 +13,9 @@ import java.io.PrintWriter;
                 VisualizeCommand.class, ServeCommand.class, BenchCommand.class, OnnxCommand.class, KerasCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Exit code of a command line that does not parse (bad option, missing value); 1 is a failure while running. */
+    static final int USAGE_ERROR = 2;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +37,11 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("fovea: error: " + UsageErrors.describe(ex));
+            err.flush();
+            return USAGE_ERROR;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.expandedArgs().contains("--verbose");
             if (verbose) ex.printStackTrace(err);

@@ -3,6 +3,9 @@ package dev.fovea.cli;
 import dev.fovea.io.ModelFile;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
+import dev.fovea.model.Sequential;
+import dev.fovea.nn.ClassifierHead;
+import dev.fovea.nn.Layer;
 import dev.fovea.onnx.Onnx;
 import dev.fovea.onnx.OnnxModel;
 import dev.fovea.onnx.OnnxOptions;
@@ -10,6 +13,8 @@ import dev.fovea.tensor.Shape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +23,9 @@ import java.util.Map;
  * (.h5 / .hdf5 from Keras 2, .keras from Keras 3).
  */
 final class ModelSource {
+    /** The presets, for help texts (annotation values must be constants; CliTest holds it equal to Presets.names()). */
+    static final String PRESET_NAMES = "notes, notes-dropout, notes-bn, fovea-small, tiny";
+
     /** The default per-example input: one Fashion-MNIST image. */
     static final Shape DEFAULT_INPUT = Shape.of(28, 28, 1);
 
@@ -52,6 +60,56 @@ final class ModelSource {
         Model m = Presets.get(spec).factory().get();
         m.build(inputShape != null ? inputShape : DEFAULT_INPUT);
         return new Resolved(m, false, "preset " + spec, Map.of());
+    }
+
+    /**
+     * An untrained preset or architecture file fitted to the data, as a Keras user writes
+     * {@code Dense(n)} and {@code input_shape}: built for {@code input} with {@code classes} units
+     * in its classifier head, weights drawn from {@code seed}. {@code front} (normalisation and augmentation
+     * layers) goes in front of a Sequential architecture. What was changed from the architecture as written is added to
+     * {@code adapted}, one phrase per change.
+     */
+    static Resolved forData(String spec, Shape input, int classes, long seed, List<Layer> front, List<String> adapted) {
+        Model m;
+        Shape declared;
+        String description;
+        if (Presets.exists(spec)) {
+            m = Presets.get(spec).factory().get();
+            declared = DEFAULT_INPUT;
+            description = "preset " + spec;
+        } else if (spec.endsWith(".json")) {
+            var a = ModelFile.readUnbuiltArchitecture(existing(spec));
+            m = a.model();
+            declared = a.declaredInputShape();
+            description = spec;
+        } else {
+            throw new CliException("--model " + spec + ": not a preset, a .json architecture or a .fovea model");
+        }
+        if (!front.isEmpty()) {
+            if (!(m instanceof Sequential seq)) {
+                throw new CliException(description + " is a graph, not a Sequential model: put the --normalize and --augment layers in its model.json");
+            }
+            List<Layer> layers = new ArrayList<>(front);
+            layers.addAll(seq.layers());
+            Sequential joined = new Sequential(m.name());
+            layers.forEach(joined::add);
+            joined.classNames(m.classNames());
+            m = joined;
+        }
+        int head = ClassifierHead.find(m);
+        int before;
+        try {
+            before = ClassifierHead.resize(m, classes);
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException(description + ": " + e.getMessage());
+        }
+        m.seed(seed).build(input);
+        if (declared != null && !declared.equals(input)) adapted.add("input " + input + " (the architecture says " + declared + ")");
+        if (before != classes) {
+            adapted.add("classifier head " + m.nodes().get(head).layer().name() + " with " + classes + " units for "
+                    + classes + " classes (the architecture has " + before + ")");
+        }
+        return new Resolved(m, false, description, Map.of());
     }
 
     /**

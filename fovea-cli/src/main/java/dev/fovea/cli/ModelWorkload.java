@@ -36,7 +36,7 @@ final class ModelWorkload implements BenchWorkload {
         c.put("parameters", model.parameterCount());
         c.put("mflop_forward_per_image", ModelFlops.forwardPerImage(model) / 1e6);
         c.put("mflop_train_per_image", trainFlopsPerImage / 1e6);
-        c.put("flop_count", "per image: Conv2D 2*OH*OW*KH*KW*C*F + Dense 2*I*U forward; training step = 3x forward");
+        c.put("flop_count", "per image: Conv2D 2*OH*OW*KH*KW*(C/groups)*F + Dense 2*I*U forward; training step = 3x forward");
         return c;
     }
 

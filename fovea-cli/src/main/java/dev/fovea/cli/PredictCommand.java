@@ -2,7 +2,7 @@ package dev.fovea.cli;
 
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.model.Model;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Prediction;

@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.predict.PredictionResult;
 import dev.fovea.train.Prediction;
 import org.apache.commons.csv.CSVFormat;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +18,18 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code fovea serve}: the HTTP inference server and its web page. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve trained models over HTTP, with a web page at / where a person drops, picks or draws an image.",
+        description = {"Serve trained models over HTTP, with a web page where a person drops, picks or draws an image.",
                 "API: POST /v1/models/NAME:predict (a PNG or JPEG body, or {\"tensor\": [...]}), GET /v1/models, /healthz, /readyz, /metrics.",
                 "Concurrent requests are micro-batched into one forward pass; models are loaded once, at start-up.",
                 "Binds 127.0.0.1 unless --host says otherwise."})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Trained .fovea files, each served under its file name without"
-            + " extension, or NAME=FILE.fovea to choose the name.")
-    List<String> modelSpecs;
+    @Option(names = "--model", paramLabel = "[NAME=]FILE.fovea", description = "A trained model to serve (repeatable; the same as a MODEL argument).")
+    List<String> modelOptions = new ArrayList<>();
+
+    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Trained .fovea files (or Keras .h5/.keras models), each served under"
+            + " its file name without extension, or NAME=FILE.fovea to choose the name. Images sent to a model are converted"
+            + " to its input (size, colour mode, its normalisation).")
+    List<String> modelSpecs = new ArrayList<>();
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes the server to the network).")
@@ -83,11 +88,17 @@ final class ServeCommand implements Callable<Integer> {
         if (maxUploads != null) c = c.withMaxUploads(maxUploads);
         if (maxConnections != null) c = c.withMaxConnections(maxConnections);
         Map<String, Path> files = new LinkedHashMap<>();
-        for (String spec : modelSpecs) {
+        List<String> specs = new ArrayList<>(modelOptions);
+        specs.addAll(modelSpecs);
+        if (specs.isEmpty()) throw new CliException("serve needs a model: fovea serve --model FILE.fovea (or fovea serve FILE.fovea)");
+        for (String spec : specs) {
             int eq = spec.indexOf('=');
             String name = eq > 0 ? spec.substring(0, eq) : VisualizeCommand.stem(Path.of(spec));
             Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-            if (!file.toString().endsWith(".fovea")) throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train)");
+            if (KerasCommand.isKerasFile(file.toString())) file = KerasCommand.importedForServing(file);
+            if (!file.toString().endsWith(".fovea")) {
+                throw new CliException(spec + ": serve takes trained .fovea files (made by fovea train) or Keras .h5/.keras models");
+            }
             if (files.put(name, file) != null) throw new CliException("two models would be named \"" + name + "\"; name them with NAME=FILE.fovea");
         }
         var err = common.err();

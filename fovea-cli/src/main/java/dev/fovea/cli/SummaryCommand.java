@@ -1,6 +1,7 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
+import dev.fovea.tensor.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,17 +17,22 @@ import java.util.concurrent.Callable;
         description = "Print a model's layers, output shapes and parameter counts (as Keras's model.summary()).")
 final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "notes", paramLabel = "NAME|FILE",
-            description = "A preset (${COMPLETION-CANDIDATES:-notes, notes-dropout, tiny}), a model.json architecture, a trained .fovea file or an .onnx model (default: ${DEFAULT-VALUE}).")
+            description = "A preset (" + ModelSource.PRESET_NAMES + "), a model.json architecture, a trained .fovea file or an .onnx model (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: 28,28,1, or the file's own).")
     String inputShape;
 
+    @Option(names = "--classes", paramLabel = "N", description = "Units of a preset's or architecture's classifier head (default: as written, 10 for the presets).")
+    Integer classes;
+
     @Mixin CommonOptions common;
 
     @Override public Integer call() {
         common.apply();
-        var r = ModelSource.resolve(model, inputShape == null ? null : InputShapes.parse(inputShape));
+        Shape shape = inputShape == null ? null : InputShapes.parse(inputShape);
+        var r = classes == null ? ModelSource.resolve(model, shape)
+                : ModelSource.forData(model, shape != null ? shape : ModelSource.DEFAULT_INPUT, classes, 42, List.of(), new ArrayList<>());
         if (common.json) {
             List<Object> layers = new ArrayList<>();
             for (var l : r.model().layers()) {

@@ -7,14 +7,15 @@ import dev.fovea.data.Dataset;
 import dev.fovea.data.Streams;
 import dev.fovea.data.pipeline.StreamingData;
 import dev.fovea.io.Checkpoint;
-import dev.fovea.io.Json;
+import dev.fovea.io.FineTuning;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelCheckpoint;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Layer;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.optim.OptimizerKind;
-import dev.fovea.model.Sequential;
+import dev.fovea.optim.ScheduleKind;
 import dev.fovea.optim.Optimizer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.train.Callback;
@@ -44,11 +45,14 @@ import java.util.concurrent.Callable;
                 "Defaults: the course-notes model on the Fashion-MNIST subset embedded in Fovea."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "notes", paramLabel = "NAME|FILE",
-            description = "A preset (notes, notes-dropout, notes-bn, fovea-small, tiny), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
+            description = "A preset (" + ModelSource.PRESET_NAMES + "), a model.json architecture, or a .fovea model to train further (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's).")
+    @Option(names = "--input-shape", paramLabel = "H,W,C", description = "Per-image input shape (default: the data's; presets and architecture files are fitted to it).")
     String inputShape;
+
+    @Option(names = "--classes", paramLabel = "N", description = "Units of the classifier head (default: the data's class count; presets and architecture files are fitted to it).")
+    Integer classes;
 
     @Option(names = "--data", defaultValue = DataSources.EMBEDDED, paramLabel = "SOURCE",
             description = "embedded (a Fashion-MNIST subset inside Fovea), fashion-mnist (the full set from the Debian package dataset-fashion-mnist), or a directory: IDX files, CIFAR-10 binary, or images in one sub-folder per class (default: ${DEFAULT-VALUE}).")
@@ -61,6 +65,24 @@ final class TrainCommand implements Callable<Integer> {
                     + "; e.g. flip,translate=0.1. Saved in the model, inactive at inference.")
     String augment;
     private List<Layer> augmentation;   // the layers of --augment, parsed when the command starts
+    private ModelSource.Resolved trained;   // --model as a trained file, loaded before the data (to read it as the model does)
+
+    /**
+     * Defaults for training a trained model further (fine-tuning): a tenth of the usual Adam
+     * learning rate, reached after a one-epoch linear warm-up and then decayed by cosine, so that
+     * the first steps of a fresh head do not wreck the pretrained weights with large updates.
+     */
+    static final Presets.Recipe FINE_TUNING = new Presets.Recipe(OptimizerKind.ADAM, 1e-4, 5, 32, ScheduleKind.COSINE, 0, 0, 1);
+
+    @Option(names = "--normalize", paramLabel = "STATS",
+            description = "Standardise the input per channel with a Normalization layer in front of the model (saved in it, so every command applies it): "
+                    + NormalizeSpec.HELP + ".")
+    String normalize;
+
+    @Option(names = "--freeze", paramLabel = "N|LAYER|base",
+            description = "Freeze layers while training (fine-tuning): base (all but the classifier head), the first N layers,"
+                    + " or every layer up to and including LAYER. Frozen batch normalisation uses its moving statistics.")
+    String freeze;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's recipe).")
     Integer epochs;
@@ -100,27 +122,34 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
+        if (normalize != null && resume != null) throw new CliException("--normalize cannot change a run resumed from " + resume + "; its model is in the checkpoint");
         if (augment != null) {
             if (resume != null) throw new CliException("--augment cannot change a run resumed from " + resume + "; its model is in the checkpoint");
             augmentation = AugmentSpec.parse(augment);   // a bad spec fails before any data is read
         }
         DataOptions options = dataOptions.options(seed, common.err());
+        if (resume == null && isTrainedFile()) {
+            // A trained model (fine-tuning) reads the data as it was trained to: its image size and colour mode.
+            trained = ModelSource.resolve(model, null);
+            options = ModelInput.fit(options, trained.model(), Map.of(), dataOptions);
+        }
         DataSource source = DataCliOptions.resolve(data, options);
         common.err().println("fovea: loading " + source.description());
         // The training part streams (IDX bytes or decoded images, a batch at a time, in the
         // background); the test part is evaluated whole, so it is decoded once into a tensor.
         try (Streams streams = DataSources.open(source, options)) {
             InMemoryData testData = streams.testInMemory();
-            return train(source, streams.train(), new Dataset(testData.images(), testData.labels(), streams.classNames()));
+            return train(source, options, streams.train(), new Dataset(testData.images(), testData.labels(), streams.classNames()));
         }
     }
 
-    private int train(DataSource source, StreamingData trainData, Dataset test) {
+    private int train(DataSource source, DataOptions options, StreamingData trainData, Dataset test) {
         Shape shape = inputShape == null ? trainData.exampleShape() : InputShapes.parse(inputShape);
         if (!shape.equals(trainData.exampleShape())) {
             throw new CliException("--input-shape " + shape + " does not fit the data's images " + trainData.exampleShape());
         }
-        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe() : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
+        Presets.Recipe recipe = Presets.exists(model) ? Presets.get(model).recipe()
+                : trained != null ? FINE_TUNING : new Presets.Recipe(OptimizerKind.ADAM, 0.001, 5, 64);
         int e = epochs != null ? epochs : recipe.epochs();
         int b = batchSize != null ? batchSize : recipe.batchSize();
 
@@ -135,19 +164,24 @@ final class TrainCommand implements Callable<Integer> {
             resumeState = r.state();
             description = "checkpoint " + resume + " (step " + resumeState.globalStep() + ")";
         } else {
-            ModelSource.Resolved resolved = resolveSeeded(shape);
+            ModelSource.Resolved resolved = resolveSeeded(shape, headClasses(test));
             m = resolved.model();
             opt = optimization.optimizer(recipe);
             description = resolved.description();
         }
         if (!m.inputShape().equals(shape)) throw new CliException(description + " takes input " + m.inputShape() + ", the data has " + shape);
-        int classes = m.outputShape().dim(0);
-        if (classes != test.numClasses()) {
-            throw new CliException("model " + model + " predicts " + classes + " classes but the data has " + test.numClasses());
+        int predicted = m.outputShape().dim(0);
+        if (predicted < test.numClasses() || classes != null && predicted != classes) {
+            throw new CliException(description + " predicts " + predicted + " classes but the data has " + test.numClasses()
+                    + (classes != null ? " and --classes says " + classes : ""));
         }
-        m.classNames(test.classNames());
+        m.classNames(classNames(test.classNames(), predicted));
+        if (resumeState == null) applyFreeze(m);
+        else if (freeze != null) throw new CliException("--freeze cannot change a run resumed from " + resume + "; start the fine-tuning again");
         m.compile(opt, "sparse_categorical_crossentropy", "accuracy");
         Map<String, Object> provenance = Provenance.of(seed, source, trainData, test, opt, e, b);
+        // evaluate re-derives the same held-out split of a folder from these two
+        provenance.put("validation_split", options.validationSplit());
 
         FitOptions fit = FitOptions.epochs(e).batchSize(b).seed(seed)
                 .validationData(test.images(), test.labels())
@@ -189,22 +223,67 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ModelSource.Resolved resolveSeeded(Shape shape) {
-        if (Presets.exists(model)) {
-            Sequential preset = Presets.get(model).factory().get();
-            Model m = augment == null ? preset : withAugmentation(preset);
-            m.seed(seed).build(shape);
-            return new ModelSource.Resolved(m, false, "preset " + model + (augment == null ? "" : " with --augment " + augment), Map.of());
+    /** The classifier head's size: --classes, else the data's class count. */
+    private int headClasses(Dataset test) {
+        if (classes == null) return test.numClasses();
+        if (classes < test.numClasses()) {
+            throw new CliException("--classes " + classes + " is fewer than the " + test.numClasses() + " classes of the data");
         }
-        if (augment != null) throw new CliException("--augment applies to presets; put augmentation layers in the model.json of " + model);
-        return ModelSource.resolve(model, shape);
+        return classes;
     }
 
-    /** The preset's layers behind the augmentation layers of --augment. */
-    private Sequential withAugmentation(Sequential preset) {
-        List<Layer> layers = new ArrayList<>(augmentation);
-        layers.addAll(preset.layers());
-        return Sequential.of(layers);
+    /** The data's class names, then "class_K" for head units the data has no examples of (--classes above its count). */
+    private static List<String> classNames(List<String> data, int units) {
+        List<String> names = new ArrayList<>(data);
+        for (int k = names.size(); k < units; k++) names.add("class_" + k);
+        return names;
+    }
+
+    /** A preset or architecture fitted to the data (input shape, class count), or a trained .fovea / .onnx model as it is. */
+    private ModelSource.Resolved resolveSeeded(Shape shape, int headClasses) {
+        if (Presets.exists(model) || model.endsWith(".json")) {
+            List<String> adapted = new ArrayList<>();
+            List<Layer> front = new ArrayList<>();
+            if (normalize != null) front.add(NormalizeSpec.parse(normalize, shape.dim(-1)));
+            if (augmentation != null) front.addAll(augmentation);
+            var r = ModelSource.forData(model, shape, headClasses, seed, front, adapted);
+            if (!adapted.isEmpty()) common.err().println("fovea: fitted " + r.description() + " to the data: " + String.join("; ", adapted));
+            String with = (normalize == null ? "" : " with --normalize " + normalize) + (augment == null ? "" : " with --augment " + augment);
+            return new ModelSource.Resolved(r.model(), false, r.description() + with, Map.of());
+        }
+        if (augment != null || normalize != null) {
+            throw new CliException("--augment and --normalize build a new model from a preset or an architecture; " + model + " already has its layers");
+        }
+        ModelSource.Resolved r = trained != null ? trained : ModelSource.resolve(model, shape);
+        if (!r.model().inputShape().equals(shape)) return r;   // refused by the caller, naming both shapes
+        FineTuning.Result ft;
+        try {
+            ft = FineTuning.withClasses(r.model(), headClasses, seed);
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException(model + ": " + e.getMessage());
+        }
+        if (ft.head() != null) {
+            common.err().println("fovea: replaced the classifier head " + ft.head() + " (" + ft.previousClasses() + " classes) with a new one for "
+                    + headClasses + " classes; every other layer keeps its trained weights");
+        }
+        return new ModelSource.Resolved(ft.model(), true, r.description(), r.provenance());
+    }
+
+    /** --model names a trained model (.fovea, .onnx, Keras), not a preset or an architecture. */
+    private boolean isTrainedFile() {
+        return !Presets.exists(model) && !model.endsWith(".json");
+    }
+
+    /** --freeze, applied before compile; says which layers keep their weights. */
+    private void applyFreeze(Model m) {
+        if (freeze == null) return;
+        List<String> frozen;
+        try {
+            frozen = FineTuning.freeze(m, freeze.trim());
+        } catch (dev.fovea.FoveaException e) {
+            throw new CliException("--" + e.getMessage());
+        }
+        common.err().println("fovea: frozen: " + (frozen.isEmpty() ? "no layer with weights" : String.join(", ", frozen)));
     }
 
     private Callback progress() {

@@ -2,7 +2,7 @@ package dev.fovea.cli;
 
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.model.Model;
 import dev.fovea.viz.Visualizer;
 import picocli.CommandLine.Command;
@@ -12,21 +12,27 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fovea visualize}: feature maps, filters, saliency and Grad-CAM of one image, as PNGs and an HTML page. */
 @Command(name = "visualize", mixinStandardHelpOptions = true,
-        description = {"Draw what a trained model sees in an image: each convolution and pooling layer's feature maps,",
-                "the first layer's filters, a saliency map and a Grad-CAM heat map for the predicted class (or --class),",
-                "and the class probabilities; written as PNGs and one self-contained index.html."})
+        description = {"Draw what a trained model sees in an image, as PNGs and one self-contained index.html.",
+                "Each convolution and pooling layer's feature maps, the first layer's filters, a saliency map and a",
+                "Grad-CAM heat map for the predicted class (or --class), and the class probabilities."})
 final class VisualizeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL.fovea", description = "The trained model.")
-    String model;
+    @Option(names = "--model", paramLabel = "FILE.fovea|FILE.onnx", description = "The trained model (or give it before IMAGE, as in: visualize MODEL IMAGE).")
+    String modelOption;
 
-    @Parameters(index = "1", paramLabel = "IMAGE", description = "A PNG, JPEG, BMP or GIF image; converted to the model's input as predict does.")
-    Path image;
+    @Parameters(arity = "1..2", paramLabel = "[MODEL] IMAGE",
+            description = "The model (unless --model names it), then a PNG, JPEG, BMP or GIF image, converted to the model's input"
+                    + " (size, colour mode, the model's normalisation) as predict does.")
+    List<String> positional;
+
+    private String model;
+    private Path image;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: runs/visualize-IMAGE, IMAGE being the image's file name without extension).")
     Path out;
@@ -42,6 +48,12 @@ final class VisualizeCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         common.apply();
+        if (modelOption != null ? positional.size() != 1 : positional.size() != 2) {
+            throw new CliException("visualize takes --model MODEL IMAGE (or MODEL IMAGE), got " + (modelOption != null ? "--model and " : "")
+                    + positional.size() + " file(s): " + String.join(" ", positional));
+        }
+        model = modelOption != null ? modelOption : positional.get(0);
+        image = Path.of(positional.get(positional.size() - 1));
         Model m = ModelSource.trained(model).model();
         LoadedImage img = new ImageLoader(maxPixels).load(image, m.inputShape());
         int cls = className == null ? -1 : classIndex(m, className);

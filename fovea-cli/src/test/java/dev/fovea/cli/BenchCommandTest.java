@@ -1,7 +1,7 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Parallel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,10 @@
 package dev.fovea.cli;
 
 import dev.fovea.data.DataSources;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.io.ModelFile;
 import dev.fovea.model.Presets;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +74,18 @@ class KerasCliTest {
         FoveaRun e = fovea("onnx", "export", SIMPLECONV.toString(), onnx.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(Files.isRegularFile(onnx));
+    }
+
+    @Test void serveLoadsKerasModelsThroughATemporaryFoveaFile() {
+        Path imported = KerasCommand.importedForServing(SIMPLECONV);
+        assertTrue(imported.toString().endsWith(".fovea"));
+        var served = dev.fovea.serve.InferenceServer.load(java.util.Map.of("simple", imported));
+        assertEquals(1, served.size());
+        assertEquals("keras", dev.fovea.io.ModelFile.load(imported).provenance().get("source"));
+        // The Keras file is accepted (imported); the second argument is what stops the server from starting.
+        FoveaRun r = fovea("serve", SIMPLECONV.toString(), "notes.txt", "--port", "0");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("notes.txt: serve takes") && !r.err().contains("model.h5"), r.err());
     }
 
     @Test void freeInputAxesTakeTheInputShapeOption() {

@@ -1,6 +1,6 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

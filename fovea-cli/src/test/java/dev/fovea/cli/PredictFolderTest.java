@@ -1,9 +1,9 @@
 package dev.fovea.cli;
 
 import dev.fovea.data.PngWriter;
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonArray;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonArray;
+import dev.fovea.json.JsonObject;
 import dev.fovea.io.ModelFile;
 import dev.fovea.model.Model;
 import dev.fovea.model.Presets;

@@ -1,7 +1,7 @@
 package dev.fovea.cli;
 
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +67,7 @@ class VizCommandsTest {
                 "features-00-conv2d.png", "features-01-max_pooling2d.png")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        FoveaRun coat = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-coat").toString(), "--class", "Coat", "--json");
+        FoveaRun coat = fovea("visualize", "--model", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-coat").toString(), "--class", "Coat", "--json");
         assertEquals("Coat", Json.parseObject(coat.out(), "visualize").requireString("class"));
         FoveaRun four = fovea("visualize", trained.toString(), pullover.toString(), "--out", dir.resolve("viz-4").toString(), "--class", "4", "--json");
         assertEquals(4, Json.parseObject(four.out(), "visualize").requireInt("class_index"));

@@ -1,5 +1,6 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
 import dev.fovea.tensor.Tensor;
 
 import java.util.Collections;

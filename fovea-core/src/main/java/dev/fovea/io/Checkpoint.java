@@ -1,5 +1,8 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
+import dev.fovea.json.JsonArray;
 import dev.fovea.FoveaException;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Graph;
@@ -33,10 +36,16 @@ public final class Checkpoint {
 
     /** Saves the trainer's model, optimizer and state after its last completed step. */
     public static void save(Path file, Trainer trainer, Map<String, Object> provenance) {
-        Graph model = trainer.model();
-        Optimizer opt = trainer.optimizer();
         TrainingState s = trainer.state();
         if (s == null) throw new IllegalStateException("nothing to checkpoint: no fit has run");
+        save(file, trainer.model(), trainer.optimizer(), s, provenance);
+    }
+
+    /**
+     * Saves a model, its optimizer and the run's position, for training loops that keep their own
+     * (distributed training in fovea-spark); {@link #load} restores all three.
+     */
+    public static void save(Path file, Graph model, Optimizer opt, TrainingState s, Map<String, Object> provenance) {
         Map<String, Tensor> slots = new LinkedHashMap<>();
         List<Parameter> params = model.parameters();
         List<float[][]> state = opt.state();

@@ -1,5 +1,7 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.Text;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Tensor;
 

@@ -29,6 +29,11 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    /** Saves architecture, class names, preprocessing and weights, with no provenance. */
+    public static void save(Path file, Graph model) {
+        save(file, model, Map.of());
+    }
+
     public static void save(Path file, Graph model, Map<String, Object> provenance) {
         ModelArchive.write(file, contents(model, provenance));
     }
@@ -72,10 +77,22 @@ public final class ModelFile {
 
     /** An architecture in the model.json format (no weights); built if it gives an input shape. */
     public static Model readArchitecture(Path jsonFile) {
+        return ModelJson.read(readJson(jsonFile), jsonFile.toString()).model();
+    }
+
+    /**
+     * An architecture in the model.json format, not built, and the input shape it declares (null
+     * when none), so that its input and classifier head can be fitted to the data first.
+     */
+    public static ModelJson.Architecture readUnbuiltArchitecture(Path jsonFile) {
+        return ModelJson.readArchitecture(readJson(jsonFile), jsonFile.toString());
+    }
+
+    private static String readJson(Path jsonFile) {
         try {
             long size = Files.size(jsonFile);
             if (size > MAX_JSON_BYTES) throw new FoveaException(jsonFile + ": " + size + " bytes is too large for a model.json (at most " + MAX_JSON_BYTES + ")");
-            return ModelJson.read(Files.readString(jsonFile, StandardCharsets.UTF_8), jsonFile.toString()).model();
+            return Files.readString(jsonFile, StandardCharsets.UTF_8);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new FoveaException(jsonFile + ": not UTF-8 text");
         } catch (IOException e) {

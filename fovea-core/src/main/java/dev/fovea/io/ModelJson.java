@@ -1,10 +1,14 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
+import dev.fovea.json.JsonArray;
 import dev.fovea.FoveaException;
 import dev.fovea.nn.Layer;
-import dev.fovea.nn.LayerRegistry;
+import dev.fovea.nn.LayerTypes;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Graph;
+import dev.fovea.nn.Normalization;
 import dev.fovea.model.Sequential;
 import dev.fovea.tensor.Shape;
 
@@ -83,11 +87,38 @@ public final class ModelJson {
             p.put("color_mode", model.inputShape().dim(2) == 1 ? "grayscale" : "rgb");
             p.put("size", ints(new int[] {model.inputShape().dim(0), model.inputShape().dim(1)}));
         }
+        // A Normalization layer reading the input standardises it inside the model; recorded here
+        // so that other tools (and people) see which statistics the network expects.
+        var nodes = model.nodes();
+        if (!nodes.isEmpty() && nodes.get(0).layer() instanceof Normalization n && n.isAdapted()) {
+            Map<String, Object> norm = new LinkedHashMap<>();
+            float[] inv = n.inverseStd();
+            List<Double> mean = new ArrayList<>(), std = new ArrayList<>();
+            for (float m : n.mean()) mean.add(Double.parseDouble(Float.toString(m)));
+            for (float s : inv) std.add(Double.parseDouble(Float.toString(1 / s)));
+            norm.put("mean", mean);
+            norm.put("std", std);
+            norm.put("layer", nodes.get(0).layer().name());
+            p.put("normalization", norm);
+        }
         return p;
     }
 
     /** Parses model.json text; the model is built when the file gives an input shape. */
     public static Parsed read(String text, String where) {
+        JsonObject root = checkedRoot(text, where);
+        JsonObject arch = root.requireObject("architecture");
+        Model model = architecture(arch);
+        Shape declared = declaredInputShape(arch);
+        if (declared != null) model.build(declared);
+        if (root.has("class_names")) model.classNames(root.requireStringList("class_names"));
+        Map<String, Object> pre = root.optionalObject("preprocessing").map(JsonObject::map).orElse(Map.of());
+        Map<String, Object> prov = root.optionalObject("provenance").map(JsonObject::map).orElse(Map.of());
+        return new Parsed(model, pre, prov);
+    }
+
+    /** The root object of model.json text, its format and version checked. */
+    private static JsonObject checkedRoot(String text, String where) {
         JsonObject root = Json.parseObject(text, where);
         root.requireOnlyKeys("format", "format_version", "architecture", "class_names", "preprocessing", "provenance");
         String format = root.requireString("format");
@@ -97,11 +128,7 @@ public final class ModelJson {
             throw new FoveaException(where + ": model format version " + version + " is not supported; this Fovea reads version "
                     + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file is newer: upgrade Fovea)" : ""));
         }
-        Model model = architecture(root.requireObject("architecture"));
-        if (root.has("class_names")) model.classNames(root.requireStringList("class_names"));
-        Map<String, Object> pre = root.optionalObject("preprocessing").map(JsonObject::map).orElse(Map.of());
-        Map<String, Object> prov = root.optionalObject("provenance").map(JsonObject::map).orElse(Map.of());
-        return new Parsed(model, pre, prov);
+        return root;
     }
 
     private static Model architecture(JsonObject a) {
@@ -115,10 +142,7 @@ public final class ModelJson {
         for (int i = 0; i < layers.size(); i++) {
             JsonObject l = layers.object(i);
             l.requireOnlyKeys("class_name", "name", "inbound", "config");
-            String where = l.path();
-            String className = l.requireString("class_name");
-            Map<String, Object> config = l.optionalObject("config").map(JsonObject::map).orElse(Map.of());
-            Layer layer = LayerRegistry.create(className, config, where);
+            Layer layer = LayerTypes.create(l.requireString("class_name"), l.optionalObjectOrEmpty("config"));
             if (l.has("name")) layer.named(l.requireString("name"));
             int[] inputs = {i - 1};
             if (l.has("inbound")) {
@@ -137,14 +161,32 @@ public final class ModelJson {
             int node = model.addNode(layer, inputs);
             if (layer.name() != null && index.put(layer.name(), node) != null) throw l.error("name", "\"" + layer.name() + "\" is used twice");
         }
-        if (a.has("input_shape")) {
-            // Images are (H, W, C); imported graphs may take other ranks, so 1 to 8 axes are accepted.
-            int[] shape = a.requireIntArray("input_shape", 1, 65536);
-            if (shape.length < 1 || shape.length > 8) throw a.error("input_shape", "must have 1 to 8 entries, got " + shape.length);
-            model.build(Shape.of(shape));
-        }
         return model;
     }
+
+    /** architecture.input_shape, or null when the file leaves it to the data. */
+    private static Shape declaredInputShape(JsonObject a) {
+        if (!a.has("input_shape")) return null;
+        // Images are (H, W, C); imported graphs may take other ranks, so 1 to 8 axes are accepted.
+        int[] shape = a.requireIntArray("input_shape", 1, 65536);
+        if (shape.length < 1 || shape.length > 8) throw a.error("input_shape", "must have 1 to 8 entries, got " + shape.length);
+        return Shape.of(shape);
+    }
+
+    /**
+     * The architecture of model.json text, not built, with the input shape it declares (null when
+     * none): so that a caller can fit the input and the classifier head to its data before build.
+     */
+    public static Architecture readArchitecture(String text, String where) {
+        JsonObject root = checkedRoot(text, where);
+        JsonObject a = root.requireObject("architecture");
+        Model model = architecture(a);
+        if (root.has("class_names")) model.classNames(root.requireStringList("class_names"));
+        return new Architecture(model, declaredInputShape(a));
+    }
+
+    /** An unbuilt architecture and the input shape its file declares (or null). */
+    public record Architecture(Model model, Shape declaredInputShape) {}
 
     private static List<Integer> ints(int[] a) {
         List<Integer> l = new ArrayList<>(a.length);

@@ -1,5 +1,6 @@
 package dev.fovea.io;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.optim.Adam;
 import dev.fovea.optim.AdamW;
 import dev.fovea.optim.Optimizer;

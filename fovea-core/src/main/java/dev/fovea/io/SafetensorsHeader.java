@@ -1,5 +1,8 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
+import dev.fovea.json.Text;
 import dev.fovea.FoveaException;
 
 import java.util.ArrayList;

@@ -97,16 +97,19 @@ public class Model extends Graph {
      * Class probabilities (N, classes) of x (N, ...input); a fresh tensor. A classifier that ends
      * in logits (or log-softmax) gets a softmax applied, as {@link #output()} describes. A model
      * whose output is not one vector per example (not a classifier) returns its raw outputs, as
-     * {@link Predictor#predict} does for any model.
+     * {@link Predictor#predict} does for any model. One example without
+     * the batch axis, (...input), gives its output without the batch axis too.
      */
     public Tensor predict(Tensor x) {
+        if (x.shape().equals(inputShape())) return predict(x.reshape(x.shape().withBatch(1))).reshape(outputShape());
         Tensor out = Predictor.predict(this, x);
         if (outputShape().rank() == 1) output().toProbabilities(out.data(), out.dim(0));
         return out;
     }
 
-    /** The k most probable classes of each example, best first, named by {@link #classNames()}. */
+    /** The k most probable classes of each example (or of one example without the batch axis), best first, named by {@link #classNames()}. */
     public List<List<Prediction>> predictTopK(Tensor x, int k) {
+        if (x.shape().equals(inputShape())) x = x.reshape(x.shape().withBatch(1));   // one example: a batch of one
         ClassifierOutput output = output();
         Tensor probs = predict(x);
         List<List<Prediction>> all = new ArrayList<>(x.dim(0));

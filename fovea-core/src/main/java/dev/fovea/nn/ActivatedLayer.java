@@ -15,13 +15,20 @@ import dev.fovea.tensor.Tensor;
  */
 public abstract class ActivatedLayer extends Layer {
     private final Activation activation;
-    private final Buffer zBuf = new Buffer();
-    private final Buffer yBuf = new Buffer();
-    private final Buffer dzBuf = new Buffer();
-    private final ReluPass relu = new ReluPass();
-    private Tensor z;   // (N, ...outputShape) of the last forward; null when the op applied the activation
-    private Tensor y;   // same; is z itself when the activation is linear
-    private boolean reluMaskedDownstream;   // set by Model for training backward passes
+    private final Object activationKey = new Object();   // owner of the activation's scratch (the subclass's is the layer)
+    private boolean reluMaskedDownstream;   // set by Graph for training backward passes
+
+    /** The activation's per-call state: buffers, and z and y of the thread's last forward. */
+    private static final class ActivationScratch {
+        final Buffer zBuf = new Buffer(), yBuf = new Buffer(), dzBuf = new Buffer();
+        final ReluPass relu = new ReluPass();
+        Tensor z;   // (N, ...outputShape) of the last forward; null when the op applied the activation
+        Tensor y;   // same; is z itself when the activation is linear
+    }
+
+    private ActivationScratch activationScratch() {
+        return Workspace.current().state(activationKey, ActivationScratch::new);
+    }
 
     protected ActivatedLayer(Activation activation) {
         this.activation = activation == null ? Activation.LINEAR : activation;
@@ -49,44 +56,48 @@ public abstract class ActivatedLayer extends Layer {
 
     @Override public final Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
+        ActivationScratch s = activationScratch();
         int n = x.dim(0);
         if (activation != Activation.LINEAR && linearAppliesActivation()) {
-            z = null;
-            y = yBuf.get(n, outputShape());
-            linearForward(y, x, ctx);
-            return y;
+            s.z = null;
+            s.y = s.yBuf.get(n, outputShape());
+            linearForward(s.y, x, ctx);
+            return s.y;
         }
         if (linearIsIdentity()) {
-            z = x;   // nothing to compute: the activation reads the input itself
+            s.z = x;   // nothing to compute: the activation reads the input itself
         } else {
-            z = zBuf.get(n, outputShape());
-            linearForward(z, x, ctx);
+            s.z = s.zBuf.get(n, outputShape());
+            linearForward(s.z, x, ctx);
         }
         if (activation == Activation.LINEAR) {
-            y = z;
+            s.y = s.z;
         } else {
-            y = yBuf.get(n, outputShape());
-            if (activation == Activation.RELU) relu.forward(y.data(), z.data(), z.size());
-            else activation.forward(y.data(), z.data(), z.size(), outputShape().dim(-1));
+            s.y = s.yBuf.get(n, outputShape());
+            if (activation == Activation.RELU) s.relu.forward(s.y.data(), s.z.data(), s.z.size());
+            else activation.forward(s.y.data(), s.z.data(), s.z.size(), outputShape().dim(-1));
         }
-        return y;
+        return s.y;
     }
 
     @Override public final Tensor backward(Tensor dy, boolean needInputGrad) {
         if (activation == Activation.LINEAR) return backwardLinear(dy, needInputGrad);
         if (activation == Activation.RELU && reluMaskedDownstream) return backwardLinear(dy, needInputGrad);
-        Tensor dz = dzBuf.get(dy.shape());
-        if (activation == Activation.RELU) relu.backward(dz.data(), dy.data(), y.data(), dy.size());
-        else activation.backward(dz.data(), dy.data(), y.data(), dy.size(), dy.shape().dim(-1));
+        ActivationScratch s = activationScratch();
+        Tensor dz = s.dzBuf.get(dy.shape());
+        if (activation == Activation.RELU) s.relu.backward(dz.data(), dy.data(), s.y.data(), dy.size());
+        else activation.backward(dz.data(), dy.data(), s.y.data(), dy.size(), dy.shape().dim(-1));
         return backwardLinear(dz, needInputGrad);
     }
 
     /**
-     * The logits: z of the last forward pass, before the activation. Layers whose op applies the
-     * activation itself (ReLU fused into the convolution's output pass) keep no z.
+     * The logits: z of the calling thread's last forward pass, before the activation. Layers whose
+     * op applies the activation itself (ReLU fused into the convolution's output pass) keep no z.
      */
     public Tensor preActivation() {
-        if (z == null && y != null) {
+        ActivationScratch s = activationScratch();
+        Tensor z = s.z;
+        if (z == null && s.y != null) {
             throw new IllegalStateException("layer " + name() + " applies its " + activation.keras()
                     + " inside its op and keeps no pre-activation");
         }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
 
@@ -19,6 +20,11 @@ public final class ActivationLayer extends ActivatedLayer {
     @Override public String className() { return "Activation"; }
 
     @Override public Map<String, Object> config() { return Map.of("activation", activation().keras()); }
+
+    static ActivationLayer fromConfig(JsonObject c) {
+        c.requireOnlyKeys("activation");
+        return new ActivationLayer(Activation.parse(c.requireString("activation"), c.location()));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }
 

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
@@ -10,11 +11,15 @@ import java.util.SplittableRandom;
 
 /** Element-wise sum of inputs of one shape, as Keras's Add (the join of a residual block). */
 public final class Add extends MergeLayer {
-    private final Buffer outBuf = new Buffer();
 
     @Override public String className() { return "Add"; }
 
     @Override public Map<String, Object> config() { return Map.of(); }
+
+    static Add fromConfig(JsonObject c) {
+        c.requireOnlyKeys();
+        return new Add();
+    }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
         if (in.length < 2) throw new FoveaException("layer " + name() + " (Add) needs at least two inputs, got " + in.length);
@@ -25,7 +30,7 @@ public final class Add extends MergeLayer {
     }
 
     @Override public Tensor forward(Tensor[] inputs, ForwardContext ctx) {
-        Tensor out = outBuf.get(inputs[0].shape());
+        Tensor out = scratch(Buffer::new).get(inputs[0].shape());
         float[] o = out.data();
         System.arraycopy(inputs[0].data(), 0, o, 0, o.length);
         for (int k = 1; k < inputs.length; k++) {

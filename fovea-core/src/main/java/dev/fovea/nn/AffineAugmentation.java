@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 
@@ -102,11 +103,11 @@ public abstract class AffineAugmentation extends ImageTransformLayer {
     protected static Map<String, Object> map() { return new LinkedHashMap<>(); }
 
     /** Reads fill_mode, interpolation and fill_value (Keras's defaults when absent). */
-    static Fill readFill(Map<String, Object> config, String where) {
-        var r = AugmentConfig.of(config, where);
-        FillMode mode = FillMode.parse(r.string("fill_mode", "reflect"), where);
-        boolean nearest = parseInterpolation(r.string("interpolation", "bilinear"), where);
-        return new Fill(mode, (float) r.number("fill_value", 0.0), nearest);
+    static Fill readFill(JsonObject c) {
+        String where = c.location();
+        FillMode mode = FillMode.parse(c.optionalString("fill_mode", "reflect"), where);
+        boolean nearest = parseInterpolation(c.optionalString("interpolation", "bilinear"), where);
+        return new Fill(mode, c.optionalFloat("fill_value", 0f), nearest);
     }
 
     /** True for "nearest", false for "bilinear". */

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.AxisSoftmaxOp;
 import dev.fovea.tensor.Buffer;
@@ -20,10 +21,13 @@ import java.util.SplittableRandom;
 public final class AxisSoftmax extends Layer {
     private final boolean log;
     private final int[] axes;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastOutput;
+    }
     private int outerPerExample, k, inner;
-    private Tensor lastOutput;
 
     public AxisSoftmax(boolean log, int... axes) {
         if (axes.length == 0) throw new FoveaException((log ? "LogSoftmax" : "Softmax") + ": at least one axis is needed");
@@ -38,8 +42,18 @@ public final class AxisSoftmax extends Layer {
 
     @Override public Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("axis", axes.length == 1 ? (Object) axes[0] : ConfigValues.list(axes));
+        m.put("axis", axes.length == 1 ? (Object) axes[0] : intList(axes));
         return m;
+    }
+
+    static AxisSoftmax softmaxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new AxisSoftmax(false, c.optionalIntOrIntArray("axis", new int[] {-1}, -64, 64));
+    }
+
+    static AxisSoftmax logSoftmaxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new AxisSoftmax(true, c.optionalIntOrIntArray("axis", new int[] {-1}, -64, 64));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
@@ -58,16 +72,18 @@ public final class AxisSoftmax extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        Tensor out = outBuf.get(x.shape());
+        Scratch s = scratch(Scratch::new);
+        Tensor out = s.outBuf.get(x.shape());
         AxisSoftmaxOp.forward(out.data(), x.data(), x.dim(0) * outerPerExample, k, inner, log);
-        lastOutput = out;
+        s.lastOutput = out;
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
-        AxisSoftmaxOp.backward(dx.data(), dy.data(), lastOutput.data(), dy.dim(0) * outerPerExample, k, inner, log);
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.shape());
+        AxisSoftmaxOp.backward(dx.data(), dy.data(), s.lastOutput.data(), dy.dim(0) * outerPerExample, k, inner, log);
         return dx;
     }
 }

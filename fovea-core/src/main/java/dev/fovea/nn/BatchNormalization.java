@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.ops.BatchNormOp;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
@@ -26,12 +27,15 @@ public final class BatchNormalization extends Layer {
     }
 
     private final Config config;
-    private final BatchNormOp op = new BatchNormOp();
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}): the op (its statistics of the last forward), buffers, the input. */
+    private static final class Scratch {
+        final BatchNormOp op = new BatchNormOp();
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
     private Parameter gamma, beta, movingMean, movingVariance;
     private int outerPerExample, channels, inner;
-    private Tensor lastInput;
 
     public BatchNormalization(Config config) {
         this.config = config;
@@ -56,15 +60,21 @@ public final class BatchNormalization extends Layer {
         return m;
     }
 
+    static BatchNormalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis", "momentum", "epsilon", "center", "scale");
+        return new BatchNormalization(new Config(c.optionalInt("axis", -1, -64, 64), c.optionalDouble("momentum", 0.99),
+                c.optionalDouble("epsilon", 1e-3), c.optionalBoolean("center", true), c.optionalBoolean("scale", true)));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int a = Axes.perExample(config.axis, in, "layer " + name() + " (BatchNormalization)");
         outerPerExample = Axes.product(in, 0, a);
         channels = in.dim(a);
         inner = Axes.product(in, a + 1, in.rank());
-        gamma = config.scale ? addParameter("gamma", filled(channels, 1f)) : null;
-        beta = config.center ? addParameter("beta", Tensor.zeros(channels)) : null;
-        movingMean = addParameter("moving_mean", Tensor.zeros(channels), false);
-        movingVariance = addParameter("moving_variance", filled(channels, 1f), false);
+        gamma = config.scale ? addParameter("gamma", filled(channels, 1f), Parameter.Role.OTHER) : null;
+        beta = config.center ? addParameter("beta", Tensor.zeros(channels), Parameter.Role.BIAS) : null;
+        movingMean = addParameter("moving_mean", Tensor.zeros(channels), Parameter.Role.STATE);
+        movingVariance = addParameter("moving_variance", filled(channels, 1f), Parameter.Role.STATE);
         return in;
     }
 
@@ -76,12 +86,13 @@ public final class BatchNormalization extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
-        op.forward(out.data(), x.data(), gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
+        s.op.forward(out.data(), x.data(), gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
                 movingMean.value().data(), movingVariance.value().data(), x.dim(0) * outerPerExample, channels, inner,
-                (float) config.epsilon, (float) config.momentum, ctx.training());
-        if (ctx.training()) {
+                (float) config.epsilon, (float) config.momentum, ctx.training() && !frozen());
+        if (ctx.training() && !frozen()) {
             movingMean.markChanged();
             movingVariance.markChanged();
         }
@@ -89,9 +100,31 @@ public final class BatchNormalization extends Layer {
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
-        Tensor dx = needInputGrad ? dxBuf.get(dy.shape()) : null;
-        op.backward(dx == null ? null : dx.data(), gamma == null ? null : gamma.grad().data(), beta == null ? null : beta.grad().data(),
+        Scratch s = scratch(Scratch::new);
+        Tensor lastInput = s.lastInput;
+        Tensor dx = needInputGrad ? s.dxBuf.get(dy.shape()) : null;
+        if (frozen()) {
+            // A frozen layer normalises with its moving statistics, as at inference (Keras does the
+            // same for fine-tuning): y is affine in x, so dx = dy · gamma / sqrt(movingVariance + eps).
+            if (dx != null) frozenInputGradient(dx.data(), dy.data(), dy.dim(0) * outerPerExample);
+            return dx;
+        }
+        s.op.backward(dx == null ? null : dx.data(), gamma == null ? null : gamma.grad().data(), beta == null ? null : beta.grad().data(),
                 dy.data(), lastInput.data(), gamma == null ? null : gamma.value().data(), dy.dim(0) * outerPerExample, channels, inner);
         return dx;
+    }
+
+    /** dx (outer, channels, inner) = dy · gamma / sqrt(movingVariance + epsilon), per channel. */
+    private void frozenInputGradient(float[] dx, float[] dy, int outer) {
+        float[] var = movingVariance.value().data();
+        float[] scale = new float[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            scale[ch] = (float) ((gamma == null ? 1.0 : gamma.value().data()[ch]) / Math.sqrt(var[ch] + config.epsilon));
+        }
+        for (int o = 0, k = 0; o < outer; o++) {
+            for (int ch = 0; ch < channels; ch++) {
+                for (int i = 0; i < inner; i++, k++) dx[k] = dy[k] * scale[ch];
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ final class ChunkedInference {
 
     /** Layers that compute each example independently of the others at inference. */
     private static final Set<Class<? extends Layer>> PER_EXAMPLE = Set.of(
-            Conv2D.class, PaddedConv2D.class, MaxPool2D.class, AveragePooling2D.class, PaddedPooling2D.class,
+            Conv2D.class, MaxPool2D.class, AveragePooling2D.class,
             ActivationLayer.class, BatchNormalization.class, Dropout.class, Flatten.class, ZeroPadding2D.class,
             Rescaling.class, Normalization.class, RandomFlip.class, RandomTranslation.class, RandomRotation.class,
             RandomZoom.class, RandomErasing.class, LocalResponseNormalization.class, GlobalPooling2D.class);
@@ -34,8 +34,12 @@ final class ChunkedInference {
     private final Graph model;
     private final int frontEnd;       // nodes [0, frontEnd) run chunk by chunk
     private final int chunk;          // images per chunk
-    private final Buffer input = new Buffer();   // (chunk, ...input)
-    private final Buffer front = new Buffer();   // (batch, ...front output)
+
+    /** Per-call buffers, in the calling thread's {@link Workspace}. */
+    private static final class Scratch {
+        final Buffer input = new Buffer();   // (chunk, ...input)
+        final Buffer front = new Buffer();   // (batch, ...front output)
+    }
 
     private ChunkedInference(Graph model, int frontEnd, int chunk) {
         this.model = model;
@@ -54,7 +58,7 @@ final class ChunkedInference {
             int[] in = node.inputs();
             boolean chained = in.length == 1 && in[0] == end - 1;   // node 0 reads MODEL_INPUT = -1
             if (!chained || !PER_EXAMPLE.contains(node.layer().getClass())) break;
-            convolves |= node.layer() instanceof Conv2D || node.layer() instanceof PaddedConv2D;
+            convolves |= node.layer() instanceof ConvolutionKernel;
             widest = Math.max(widest, node.layer().outputShape().size());
             end++;
         }
@@ -77,10 +81,11 @@ final class ChunkedInference {
         Shape inShape = model.inputShape();
         Shape frontShape = model.nodes().get(frontEnd - 1).layer().outputShape();
         int inSize = inShape.size(), frontSize = frontShape.size();
-        Tensor all = front.get(n, frontShape);
+        Scratch s = Workspace.current().state(this, Scratch::new);
+        Tensor all = s.front.get(n, frontShape);
         for (int from = 0; from < n; from += chunk) {
             int count = Math.min(chunk, n - from);
-            Tensor part = input.get(count, inShape);
+            Tensor part = s.input.get(count, inShape);
             System.arraycopy(x.data(), from * inSize, part.data(), 0, count * inSize);
             Tensor out = model.forwardNodes(part, 0, frontEnd, ForwardContext.INFERENCE);
             System.arraycopy(out.data(), 0, all.data(), from * frontSize, count * frontSize);

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.ConcatOp;
 import dev.fovea.tensor.Buffer;
@@ -15,11 +16,24 @@ import java.util.SplittableRandom;
  */
 public final class Concatenate extends MergeLayer {
     private final int axis;
-    private final Buffer outBuf = new Buffer();
-    private Buffer[] dxBufs = new Buffer[0];
     private int outerPerExample;
     private int[] widths;   // per input: (its size along the axis) · inner
-    private float[][] parts = new float[0][];
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer();
+        Buffer[] dxBufs = new Buffer[0];
+        float[][] parts = new float[0][];
+
+        Scratch ensure(int inputs) {
+            if (parts.length != inputs) {
+                parts = new float[inputs][];
+                dxBufs = new Buffer[inputs];
+                for (int i = 0; i < inputs; i++) dxBufs[i] = new Buffer();
+            }
+            return this;
+        }
+    }
 
     public Concatenate(int axis) {
         this.axis = axis;
@@ -34,6 +48,11 @@ public final class Concatenate extends MergeLayer {
     @Override public String className() { return "Concatenate"; }
 
     @Override public Map<String, Object> config() { return Map.of("axis", axis); }
+
+    static Concatenate fromConfig(JsonObject c) {
+        c.requireOnlyKeys("axis");
+        return new Concatenate(c.optionalInt("axis", -1, -64, 64));
+    }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
         String where = "layer " + name() + " (Concatenate)";
@@ -54,14 +73,13 @@ public final class Concatenate extends MergeLayer {
             widths[i] = in[i].dim(a) * inner;
         }
         outerPerExample = Axes.product(in[0], 0, a);
-        parts = new float[in.length][];
-        dxBufs = new Buffer[in.length];
-        for (int i = 0; i < in.length; i++) dxBufs[i] = new Buffer();
         return Shape.of(out);
     }
 
     @Override public Tensor forward(Tensor[] inputs, ForwardContext ctx) {
         int n = inputs[0].dim(0);
+        Scratch s = scratch(Scratch::new).ensure(widths.length);
+        float[][] parts = s.parts;
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i].dim(0) != n || !inputs[i].shape().dropBatch().equals(inputShapes()[i])) {
                 throw new FoveaException("layer " + name() + " (Concatenate) expects input " + i + " (batch, "
@@ -69,19 +87,20 @@ public final class Concatenate extends MergeLayer {
             }
             parts[i] = inputs[i].data();
         }
-        Tensor out = outBuf.get(n, outputShape());
+        Tensor out = s.outBuf.get(n, outputShape());
         ConcatOp.forward(out.data(), parts, widths, n * outerPerExample);
         return out;
     }
 
     @Override public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
         int n = dy.dim(0);
+        Scratch s = scratch(Scratch::new).ensure(widths.length);
         int total = 0;
         for (int w : widths) total += w;
         int off = 0;
         for (int i = 0; i < widths.length; i++) {
             if (needInputGrad[i]) {
-                Tensor dx = dxBufs[i].get(inputShapes()[i].withBatch(n));
+                Tensor dx = s.dxBufs[i].get(inputShapes()[i].withBatch(n));
                 ConcatOp.slice(dx.data(), dy.data(), n * outerPerExample, total, off, widths[i]);
                 dInputs[i] = dx;
             } else {

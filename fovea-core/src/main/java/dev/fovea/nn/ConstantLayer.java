@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -14,8 +15,11 @@ import java.util.SplittableRandom;
  */
 public final class ConstantLayer extends Layer {
     private final Shape shape;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+    }
     private Parameter value;
 
     public ConstantLayer(Shape shape) {
@@ -26,15 +30,20 @@ public final class ConstantLayer extends Layer {
 
     @Override public String className() { return "Constant"; }
 
-    @Override public Map<String, Object> config() { return Map.of("shape", ConfigValues.list(shape.toArray())); }
+    @Override public Map<String, Object> config() { return Map.of("shape", intList(shape.toArray())); }
+
+    static ConstantLayer fromConfig(JsonObject c) {
+        c.requireOnlyKeys("shape");
+        return new ConstantLayer(Shape.of(c.requireIntArray("shape", 0, Integer.MAX_VALUE)));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
-        value = addParameter("value", Tensor.zeros(shape));
+        value = addParameter("value", Tensor.zeros(shape), Parameter.Role.OTHER);
         return shape;
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
-        Tensor out = outBuf.get(x.dim(0), shape);
+        Tensor out = scratch(Scratch::new).outBuf.get(x.dim(0), shape);
         int per = shape.size();
         for (int b = 0; b < x.dim(0); b++) System.arraycopy(value.value().data(), 0, out.data(), b * per, per);
         return out;
@@ -48,7 +57,7 @@ public final class ConstantLayer extends Layer {
             for (int i = 0; i < per; i++) g[i] += dy.data()[b * per + i];
         }
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
+        Tensor dx = scratch(Scratch::new).dxBuf.get(dy.dim(0), inputShape());
         dx.fill(0f);
         return dx;
     }

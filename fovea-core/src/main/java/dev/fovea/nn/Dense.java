@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.tensor.Buffer;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.DenseOp;
@@ -20,11 +21,15 @@ public final class Dense extends ActivatedLayer {
     }
 
     private final Config config;
-    private final DenseOp op = new DenseOp();
-    private final Buffer dxBuf = new Buffer();
     private Parameter kernel;
     private Parameter bias;
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}): the op with its scratch, dx, and the input backward reads. */
+    private static final class Scratch {
+        final DenseOp op = new DenseOp();
+        final Buffer dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     public Dense(Config config) {
         super(config.activation());
@@ -51,6 +56,12 @@ public final class Dense extends ActivatedLayer {
         return m;
     }
 
+    static Dense fromConfig(JsonObject c) {
+        c.requireOnlyKeys("units", "activation", "use_bias");
+        return new Dense(new Config(c.requirePositiveInt("units"),
+                Activation.parse(c.optionalString("activation", "linear"), c.location()), c.optionalBoolean("use_bias", true)));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() != 1) {
             throw new FoveaException("layer " + name() + " (Dense) needs a flat input (features,), got " + in
@@ -58,25 +69,31 @@ public final class Dense extends ActivatedLayer {
         }
         Tensor k = Tensor.zeros(in.dim(0), config.units);
         Initializers.glorotUniform(k.data(), in.dim(0), config.units, rng);
-        kernel = addParameter("kernel", k);
-        bias = config.useBias ? addParameter("bias", Tensor.zeros(config.units)) : null;
+        kernel = addParameter("kernel", k, Parameter.Role.KERNEL);
+        bias = config.useBias ? addParameter("bias", Tensor.zeros(config.units), Parameter.Role.BIAS) : null;
         return Shape.of(config.units);
     }
+
+    /** Forward FLOPs per example: 2 · inputs · units. */
+    @Override public long forwardFlops() { return 2L * inputShape().dim(0) * config.units; }
 
     /** The product applies ReLU to each thread's columns while they are in cache. */
     @Override protected boolean linearAppliesActivation() { return activation() == Activation.RELU; }
 
     @Override protected void linearForward(Tensor z, Tensor x, ForwardContext ctx) {
-        lastInput = x;
-        op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        s.op.forward(z.data(), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
                 linearAppliesActivation(), x.dim(0), inputShape().dim(0), config.units);
     }
 
     @Override public Tensor backwardLinear(Tensor dz, boolean needInputGrad) {
-        Tensor dx = needInputGrad ? dxBuf.get(lastInput.shape()) : null;
+        Scratch s = scratch(Scratch::new);
+        Tensor lastInput = s.lastInput;
+        Tensor dx = needInputGrad ? s.dxBuf.get(lastInput.shape()) : null;
         // A lazily cleared gradient is overwritten outright (see Parameter.takeGradForOverwrite).
         boolean setKernel = kernel.takeGradForOverwrite(), setBias = bias != null && bias.takeGradForOverwrite();
-        op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
+        s.op.backward(dx == null ? null : dx.data(), kernel.grad().data(), bias == null ? null : bias.grad().data(),
                 dz.data(), lastInput.data(), kernel.value().data(), lastInput.dim(0), inputShape().dim(0), config.units,
                 setKernel, setBias);
         return dx;

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.tensor.Buffer;
@@ -38,14 +39,16 @@ public final class Elementwise extends MergeLayer {
     private final Operation operation;
     private final Shape constantShape;   // null: two inputs
     private final boolean constantFirst;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer daBuf = new Buffer();
-    private final Buffer dbBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), daBuf = new Buffer(), dbBuf = new Buffer();
+        BroadcastOp.Plan plan;
+        int planBatch = -1;
+        Tensor lastA, lastB;
+    }
     private Parameter constant;
     private int[] aShape, bShape, outShape;   // per example, aligned to the output rank
-    private BroadcastOp.Plan plan;
-    private int planBatch = -1;
-    private Tensor lastA, lastB;
 
     /** Two inputs. */
     public Elementwise(Operation operation) {
@@ -71,10 +74,18 @@ public final class Elementwise extends MergeLayer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operation", operation.keras());
         if (constantShape != null) {
-            m.put("constant_shape", ConfigValues.list(constantShape.toArray()));
+            m.put("constant_shape", intList(constantShape.toArray()));
             m.put("constant_first", constantFirst);
         }
         return m;
+    }
+
+    static Elementwise fromConfig(JsonObject c) {
+        c.requireOnlyKeys("operation", "constant_shape", "constant_first");
+        Operation op = Operation.parse(c.requireString("operation"), c.location());
+        return c.has("constant_shape")
+                ? new Elementwise(op, Shape.of(c.requireIntArray("constant_shape", 0, Integer.MAX_VALUE)), c.optionalBoolean("constant_first", false))
+                : new Elementwise(op);
     }
 
     @Override protected Shape doBuild(Shape[] in, SplittableRandom rng) {
@@ -93,7 +104,7 @@ public final class Elementwise extends MergeLayer {
         if (constantShape != null) {
             Tensor c = Tensor.zeros(constantShape);
             if (operation == Operation.MULTIPLY || operation == Operation.DIVIDE) c.fill(1f);
-            constant = addParameter("constant", c);
+            constant = addParameter("constant", c, Parameter.Role.OTHER);
         }
         return Shape.of(outShape);
     }
@@ -110,13 +121,13 @@ public final class Elementwise extends MergeLayer {
         return constantShape == null ? -1 : (constantFirst ? 0 : 1);
     }
 
-    private BroadcastOp.Plan plan(int n) {
-        if (n != planBatch) {
-            plan = BroadcastOp.plan(withBatch(aShape, constantSlot() == 0 ? 1 : n), withBatch(bShape, constantSlot() == 1 ? 1 : n),
+    private BroadcastOp.Plan plan(Scratch s, int n) {
+        if (n != s.planBatch) {
+            s.plan = BroadcastOp.plan(withBatch(aShape, constantSlot() == 0 ? 1 : n), withBatch(bShape, constantSlot() == 1 ? 1 : n),
                     withBatch(outShape, n));
-            planBatch = n;
+            s.planBatch = n;
         }
-        return plan;
+        return s.plan;
     }
 
     private static int[] withBatch(int[] d, int n) {
@@ -134,26 +145,29 @@ public final class Elementwise extends MergeLayer {
                         + inputShapes()[i].toString().substring(1) + " but got " + inputs[i].shape());
             }
         }
-        lastA = constantSlot() == 0 ? constant.value() : inputs[0];
-        lastB = switch (constantSlot()) {
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA = constantSlot() == 0 ? constant.value() : inputs[0];
+        Tensor lastB = s.lastB = switch (constantSlot()) {
             case 0 -> inputs[0];
             case 1 -> constant.value();
             default -> inputs[1];
         };
-        Tensor out = outBuf.get(Shape.of(withBatch(outShape, n)));
-        BroadcastOp.forward(operation.kind, plan(n), out.data(), lastA.data(), lastB.data());
+        Tensor out = s.outBuf.get(n, outputShape());
+        BroadcastOp.forward(operation.kind, plan(s, n), out.data(), lastA.data(), lastB.data());
         return out;
     }
 
     @Override public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
         int n = dy.dim(0);
         int slot = constantSlot();
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA, lastB = s.lastB;
         float[] dA, dB;
         Tensor ta = null, tb = null;
         if (slot == 0) {
             dA = constant.grad().data();
         } else if (needInputGrad[0]) {
-            ta = daBuf.get(lastA.shape());
+            ta = s.daBuf.get(lastA.shape());
             ta.fill(0f);
             dA = ta.data();
         } else {
@@ -163,13 +177,13 @@ public final class Elementwise extends MergeLayer {
         if (slot == 1) {
             dB = constant.grad().data();
         } else if (needInputGrad[bInput]) {
-            tb = dbBuf.get(lastB.shape());
+            tb = s.dbBuf.get(lastB.shape());
             tb.fill(0f);
             dB = tb.data();
         } else {
             dB = null;
         }
-        BroadcastOp.backward(operation.kind, plan(n), dA, dB, dy.data(), lastA.data(), lastB.data());
+        BroadcastOp.backward(operation.kind, plan(s, n), dA, dB, dy.data(), lastA.data(), lastB.data());
         switch (slot) {
             case 0 -> dInputs[0] = tb;
             case 1 -> dInputs[0] = ta;

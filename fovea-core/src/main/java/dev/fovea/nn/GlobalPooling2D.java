@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.GlobalPool2DOp;
 import dev.fovea.tensor.Buffer;
@@ -16,15 +17,17 @@ import java.util.SplittableRandom;
 public final class GlobalPooling2D extends Layer {
     private final boolean max;
     private final boolean keepDims;
-    private final GlobalPool2DOp op;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private Shape lastInputShape;
+
+    /** Per-call state (see {@link Workspace}): the ops (their argmax arrays), buffers, the input shape. */
+    private static final class Scratch {
+        final GlobalPool2DOp maxOp = new GlobalPool2DOp(true), averageOp = new GlobalPool2DOp(false);
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Shape lastInputShape;
+    }
 
     public GlobalPooling2D(boolean max, boolean keepDims) {
         this.max = max;
         this.keepDims = keepDims;
-        this.op = new GlobalPool2DOp(max);
     }
 
     public static GlobalPooling2D average() { return new GlobalPooling2D(false, false); }
@@ -39,6 +42,16 @@ public final class GlobalPooling2D extends Layer {
 
     @Override public Map<String, Object> config() { return Map.of("keepdims", keepDims); }
 
+    static GlobalPooling2D averageFromConfig(JsonObject c) {
+        c.requireOnlyKeys("keepdims");
+        return new GlobalPooling2D(false, c.optionalBoolean("keepdims", false));
+    }
+
+    static GlobalPooling2D maxFromConfig(JsonObject c) {
+        c.requireOnlyKeys("keepdims");
+        return new GlobalPooling2D(true, c.optionalBoolean("keepdims", false));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() != 3) {
             throw new FoveaException("layer " + name() + " (" + className() + ") needs input (height, width, channels), got " + in);
@@ -48,16 +61,18 @@ public final class GlobalPooling2D extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInputShape = x.shape();
-        Tensor out = outBuf.get(x.dim(0), outputShape());
-        op.forward(out.data(), x.data(), x.dim(0), x.dim(1) * x.dim(2), x.dim(3));
+        Scratch s = scratch(Scratch::new);
+        s.lastInputShape = x.shape();
+        Tensor out = s.outBuf.get(x.dim(0), outputShape());
+        (max ? s.maxOp : s.averageOp).forward(out.data(), x.data(), x.dim(0), x.dim(1) * x.dim(2), x.dim(3));
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(lastInputShape);
-        op.backward(dx.data(), dy.data(), dx.dim(0), dx.dim(1) * dx.dim(2), dx.dim(3));
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(s.lastInputShape);
+        (max ? s.maxOp : s.averageOp).backward(dx.data(), dy.data(), dx.dim(0), dx.dim(1) * dx.dim(2), dx.dim(3));
         return dx;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -45,16 +46,10 @@ public class Graph {
     private Shape inputShape;
     private long seed = 42;
     private List<String> classNames = List.of();
-    private Tensor[] outputs;         // per node, last forward
-    private Tensor[] grads;           // per node, gradient w.r.t. its output during backward
-    private Tensor[][] nodeInputs;    // per node, its input tensors (reused array)
-    private Tensor[][] nodeInputGrads;
     private boolean[][] nodeNeeds;    // per node and input: does the gradient flow anywhere?
-    private final Map<Integer, Buffer> gradSums = new HashMap<>();
     private final List<ActivatedLayer> reluIntoPool = new ArrayList<>();   // ReLU layers whose only consumer is ...
     private final List<MaxPool2D> poolAfterRelu = new ArrayList<>();       // ... this max pool (same index)
-    private ChunkedInference chunking;   // planned on first infer()
-    private boolean chunkingPlanned;
+    private volatile Optional<ChunkedInference> chunking;   // planned on the first infer() (empty: not applicable)
     private List<Parameter> parameters;   // cached after build
 
     public Graph(String name) {
@@ -78,6 +73,19 @@ public class Graph {
         }
         nodes.add(new Node(layer, inputs));
         return nodes.size() - 1;
+    }
+
+    /**
+     * Puts {@code layer} in place of node {@code index}'s layer, reading the same inputs; only
+     * before {@link #build} (e.g. a classifier head sized for the data's classes).
+     */
+    public void replaceLayer(int index, Layer layer) {
+        if (inputShape != null) throw new IllegalStateException("model " + name + " is already built");
+        Node old = nodes.get(index);
+        if (layer.arity() > 0 && layer.arity() != old.inputs.length) {
+            throw new FoveaException("model " + name + ": layer " + layer.className() + " takes " + layer.arity() + " input(s), node " + index + " has " + old.inputs.length);
+        }
+        nodes.set(index, new Node(layer, old.inputs));
     }
 
     public String name() { return name; }
@@ -133,8 +141,6 @@ public class Graph {
         assignNames();
         SplittableRandom rng = new SplittableRandom(seed);
         int count = nodes.size();
-        nodeInputs = new Tensor[count][];
-        nodeInputGrads = new Tensor[count][];
         nodeNeeds = new boolean[count][];
         // learns[i]: node i or something upstream of it has parameters. A gradient only needs to
         // flow into an input that learns; layers in front of the first weights (preprocessing,
@@ -153,11 +159,7 @@ public class Graph {
                 nodeNeeds[i][j] = ins[j] != MODEL_INPUT && learns[ins[j]];
                 learns[i] |= nodeNeeds[i][j];
             }
-            nodeInputs[i] = new Tensor[ins.length];
-            nodeInputGrads[i] = new Tensor[ins.length];
         }
-        outputs = new Tensor[count];
-        grads = new Tensor[count];
         inputShape = shape;
         findReluIntoPool();
         return this;
@@ -173,7 +175,7 @@ public class Graph {
         for (Node n : nodes) for (int in : n.inputs) if (in != MODEL_INPUT) consumers[in]++;
         for (Node n : nodes) {
             int in = n.inputs[0];
-            if (n.layer() instanceof MaxPool2D pool && in != MODEL_INPUT && consumers[in] == 1
+            if (n.layer() instanceof MaxPool2D pool && pool.canMaskRelu() && in != MODEL_INPUT && consumers[in] == 1
                     && nodes.get(in).layer() instanceof ActivatedLayer a && a.activation() == Activation.RELU) {
                 reluIntoPool.add(a);
                 poolAfterRelu.add(pool);
@@ -233,11 +235,39 @@ public class Graph {
      */
     public Tensor infer(Tensor x) {
         checkInput(x);
-        if (!chunkingPlanned) {
-            chunking = ChunkedInference.plan(this);
-            chunkingPlanned = true;
+        Optional<ChunkedInference> plan = chunking;
+        if (plan == null) chunking = plan = Optional.ofNullable(ChunkedInference.plan(this));   // a race plans twice, alike
+        return plan.isEmpty() ? forward(x, ForwardContext.INFERENCE) : plan.get().run(x);
+    }
+
+    /**
+     * The per-call state of a forward and backward pass, in the calling thread's workspace (see
+     * {@link Workspace}): what each node produced and received, so many threads can run one graph.
+     */
+    private static final class Scratch {
+        Tensor[] outputs;         // per node, last forward
+        Tensor[] grads;           // per node, gradient w.r.t. its output during backward
+        Tensor[][] nodeInputs;    // per node, its input tensors (reused array)
+        Tensor[][] nodeInputGrads;
+        Buffer[] gradSums;        // per node, where gradients from several consumers are summed
+        boolean backwardRan;
+    }
+
+    private Scratch scratch() {
+        Scratch s = Workspace.current().state(this, Scratch::new);
+        if (s.outputs == null) {
+            int count = nodes.size();
+            s.outputs = new Tensor[count];
+            s.grads = new Tensor[count];
+            s.nodeInputs = new Tensor[count][];
+            s.nodeInputGrads = new Tensor[count][];
+            s.gradSums = new Buffer[count];
+            for (int i = 0; i < count; i++) {
+                s.nodeInputs[i] = new Tensor[nodes.get(i).inputs.length];
+                s.nodeInputGrads[i] = new Tensor[nodes.get(i).inputs.length];
+            }
         }
-        return chunking == null ? forward(x, ForwardContext.INFERENCE) : chunking.run(x);
+        return s;
     }
 
     /** x must be a batch of the model's input shape: (N, ...input). */
@@ -251,19 +281,22 @@ public class Graph {
 
     /** Runs nodes [from, to) of a chain, node {@code from} reading x; returns node to-1's output. */
     Tensor forwardNodes(Tensor x, int from, int to, ForwardContext ctx) {
+        Scratch s = scratch();
         Tensor t = x;
         for (int i = from; i < to; i++) {
-            nodeInputs[i][0] = t;
-            t = outputs[i] = nodes.get(i).layer().forward(nodeInputs[i], ctx);
+            s.nodeInputs[i][0] = t;
+            t = s.outputs[i] = nodes.get(i).layer().forward(s.nodeInputs[i], ctx);
         }
         return t;
     }
 
     public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
+        Scratch s = scratch();
+        Tensor[] outputs = s.outputs;
         for (int i = 0; i < nodes.size(); i++) {
             int[] ins = nodes.get(i).inputs;
-            Tensor[] in = nodeInputs[i];
+            Tensor[] in = s.nodeInputs[i];
             for (int j = 0; j < ins.length; j++) in[j] = ins[j] == MODEL_INPUT ? x : outputs[ins[j]];
             outputs[i] = nodes.get(i).layer().forward(in, ctx);
         }
@@ -308,13 +341,16 @@ public class Graph {
             reluIntoPool.get(i).reluMaskedDownstream(!wantInputGrad);
             poolAfterRelu.get(i).reluMask(!wantInputGrad);
         }
+        Scratch s = scratch();
+        Tensor[] grads = s.grads;
+        s.backwardRan = true;
         java.util.Arrays.fill(grads, null);
         grads[last] = dOut;
         Tensor inputGrad = null;
         for (int i = last; i >= 0; i--) {
             Node n = nodes.get(i);
             if (grads[i] == null) continue;   // this node's output does not reach the loss
-            Tensor[] dIn = nodeInputGrads[i];
+            Tensor[] dIn = s.nodeInputGrads[i];
             boolean[] need = nodeNeeds[i];
             if (wantInputGrad) {
                 need = need.clone();
@@ -328,25 +364,27 @@ public class Graph {
             for (int j = 0; j < n.inputs.length; j++) {
                 if (!need[j]) continue;
                 if (n.inputs[j] != MODEL_INPUT) {
-                    accumulate(grads, n.inputs[j], dIn[j]);
+                    accumulate(s, n.inputs[j], dIn[j]);
                 } else if (inputGrad == null) {
                     inputGrad = dIn[j].copy();
                 } else {
-                    float[] s = inputGrad.data(), g = dIn[j].data();
-                    for (int k = 0; k < s.length; k++) s[k] += g[k];
+                    float[] sum = inputGrad.data(), g = dIn[j].data();
+                    for (int k = 0; k < sum.length; k++) sum[k] += g[k];
                 }
             }
         }
         return inputGrad;
     }
 
-    private void accumulate(Tensor[] grads, int target, Tensor g) {
+    private static void accumulate(Scratch scratch, int target, Tensor g) {
+        Tensor[] grads = scratch.grads;
         if (grads[target] == null) {
             grads[target] = g;
             return;
         }
         // A second consumer: sum into a node-owned buffer (never into a layer's own gradient buffer).
-        Tensor sum = gradSums.computeIfAbsent(target, k -> new Buffer()).get(g.shape());
+        if (scratch.gradSums[target] == null) scratch.gradSums[target] = new Buffer();
+        Tensor sum = scratch.gradSums[target].get(g.shape());
         if (sum != grads[target]) {
             float[] s = sum.data(), a = grads[target].data(), b = g.data();
             for (int j = 0; j < s.length; j++) s[j] = a[j] + b[j];
@@ -358,11 +396,12 @@ public class Graph {
     }
 
     /**
-     * The output of node i in the last forward pass, (N, ...that layer's output shape): the feature
-     * maps visualisation draws. Valid until the next forward.
+     * The output of node i in the calling thread's last forward pass, (N, ...that layer's output
+     * shape): the feature maps visualisation draws. Valid until that thread's next forward.
      */
     public Tensor nodeOutput(int i) {
-        if (outputs == null || outputs[i] == null) throw new IllegalStateException("no forward pass has run yet");
+        Tensor[] outputs = scratch().outputs;
+        if (outputs[i] == null) throw new IllegalStateException("no forward pass has run yet");
         return outputs[i];
     }
 
@@ -374,8 +413,9 @@ public class Graph {
      * accumulates parameter gradients; callers that only want these should zero them afterwards.
      */
     public Tensor nodeGradient(int i) {
-        if (grads == null) throw new IllegalStateException("no backward pass has run yet");
-        return grads[i];
+        Scratch s = scratch();
+        if (!s.backwardRan) throw new IllegalStateException("no backward pass has run yet");
+        return s.grads[i];
     }
 
     /** The output layer, e.g. to see whether it ends in softmax. */

@@ -27,10 +27,12 @@ public abstract class ImageTransformLayer extends Layer implements ExampleTransf
     /** Random transforms need the trainer's per-step generator, as Dropout does. */
     @Override public boolean usesRandomness() { return isRandom(); }
 
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private boolean transformed;   // the last forward applied the transform (false: passed x through)
-    private long batchKey;
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        boolean transformed;   // the last forward applied the transform (false: passed x through)
+        long batchKey;
+    }
 
     /**
      * Writes the transpose of the linear part of {@code apply(., key)} applied to dy (one example
@@ -44,8 +46,9 @@ public abstract class ImageTransformLayer extends Layer implements ExampleTransf
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
+        Scratch s = scratch(Scratch::new);
         if (isRandom() && !ctx.training()) {
-            transformed = false;
+            s.transformed = false;
             return x;
         }
         if (isRandom()) {
@@ -53,14 +56,14 @@ public abstract class ImageTransformLayer extends Layer implements ExampleTransf
                 throw new FoveaException("layer " + name() + " (" + className() + "): training needs the trainer's seeded generator"
                         + " (ForwardContext.training(rng)), got none");
             }
-            batchKey = ctx.rng().nextLong();
+            s.batchKey = ctx.rng().nextLong();
         }
-        transformed = true;
+        s.transformed = true;
         Shape in = inputShape();
-        Tensor y = outBuf.get(outputShape().withBatch(x.dim(0)));
+        Tensor y = s.outBuf.get(outputShape().withBatch(x.dim(0)));
         int inSize = in.size(), outSize = outputShape().size();
         float[] xd = x.data(), yd = y.data();
-        long key = batchKey;
+        long key = s.batchKey;
         Parallel.forRange(x.dim(0), grain(inSize), (from, to) -> {
             for (int i = from; i < to; i++) apply(xd, i * inSize, yd, i * outSize, in, RandomKeys.child(key, i));
         });
@@ -69,12 +72,13 @@ public abstract class ImageTransformLayer extends Layer implements ExampleTransf
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        if (!transformed) return dy;
+        Scratch s = scratch(Scratch::new);
+        if (!s.transformed) return dy;
         Shape in = inputShape();
-        Tensor dx = dxBuf.get(in.withBatch(dy.dim(0)));
+        Tensor dx = s.dxBuf.get(in.withBatch(dy.dim(0)));
         int inSize = in.size(), outSize = outputShape().size();
         float[] dyd = dy.data(), dxd = dx.data();
-        long key = batchKey;
+        long key = s.batchKey;
         Parallel.forRange(dy.dim(0), grain(inSize), (from, to) -> {
             for (int i = from; i < to; i++) applyTranspose(dyd, i * outSize, dxd, i * inSize, in, RandomKeys.child(key, i));
         });

@@ -16,8 +16,12 @@ import java.util.SplittableRandom;
  * {@code dev.fovea.ops}. Shapes handed to {@link #build} exclude the batch axis; tensors handed
  * to forward and backward include it, e.g. (N, H, W, C).
  *
- * <p>Tensors returned by forward and backward are the layer's own buffers, valid until its next
- * call; callers copy what they keep.
+ * <p>A built layer is read-only during forward and backward except for parameter gradients:
+ * everything a call writes (output and gradient buffers, what forward keeps for backward, op
+ * scratch) lives in the calling thread's {@link Workspace}, fetched with {@link #scratch}. So one
+ * layer can serve inference on many threads at once. Tensors returned by forward and backward
+ * are buffers of the calling thread's workspace, valid until that thread's next call of this
+ * layer; callers copy what they keep.
  */
 public abstract class Layer {
     private String name;
@@ -29,7 +33,11 @@ public abstract class Layer {
     /** The Keras class name, e.g. "Conv2D"; also the type tag in model.json. */
     public abstract String className();
 
-    /** The configuration in Keras's keys (without the name), as written to model.json. */
+    /**
+     * The configuration in Keras's keys (without the name), as written to model.json. Each layer
+     * type reads it back with a static {@code fromConfig(JsonObject)} right below its config(),
+     * registered in {@link LayerTypes}.
+     */
     public abstract Map<String, Object> config();
 
     /** Creates parameters for inputs of the given per-example shape; returns the output shape. */
@@ -82,12 +90,9 @@ public abstract class Layer {
         dInputs[0] = backward(dy, needInputGrad[0]);
     }
 
-    protected final Parameter addParameter(String shortName, Tensor value) {
-        return addParameter(shortName, value, true);
-    }
-
-    protected final Parameter addParameter(String shortName, Tensor value, boolean trainable) {
-        Parameter p = new Parameter(name + "/" + shortName, value, trainable);
+    /** Adds a parameter named "layer/shortName", e.g. "conv2d/kernel", the key in the weights file. */
+    protected final Parameter addParameter(String shortName, Tensor value, Parameter.Role role) {
+        Parameter p = new Parameter(name + "/" + shortName, value, role);
         parameters.add(p);
         return p;
     }
@@ -119,6 +124,18 @@ public abstract class Layer {
     public boolean isBuilt() { return outputShape != null; }
     public List<Parameter> parameters() { return Collections.unmodifiableList(parameters); }
 
+    /** Freezes (or thaws) every parameter of the layer, as Keras's {@code layer.trainable = False}. */
+    public void freeze(boolean f) {
+        for (Parameter p : parameters) p.freeze(f);
+    }
+
+    /** True when the layer has parameters and all of them are frozen. */
+    public boolean frozen() {
+        if (parameters.isEmpty()) return false;
+        for (Parameter p : parameters) if (!p.frozen()) return false;
+        return true;
+    }
+
     public long parameterCount() {
         long n = 0;
         for (Parameter p : parameters) n += p.size();
@@ -132,8 +149,24 @@ public abstract class Layer {
      */
     public boolean usesRandomness() { return false; }
 
+    /**
+     * Forward FLOPs per example (one multiply-add = 2), counted analytically for layers that do
+     * matrix work (convolution, Dense); 0 for the rest, whose cost is memory traffic (see ModelFlops).
+     * The layer must be built.
+     */
+    public long forwardFlops() { return 0; }
+
     /** The activation applied last by this layer (LINEAR when none). */
     public Activation activation() { return Activation.LINEAR; }
+
+    /**
+     * This layer's per-call state in the calling thread's workspace, made by {@code make} on the
+     * thread's first call (pass a constructor reference such as {@code Scratch::new}: it allocates
+     * nothing per call). The state must not refer to the layer.
+     */
+    protected final <S> S scratch(java.util.function.Supplier<S> make) {
+        return Workspace.current().state(this, make);
+    }
 
     protected final void checkInput(Tensor x) {
         Shape expected = inputShape();
@@ -141,6 +174,20 @@ public abstract class Layer {
             throw new FoveaException("layer " + name + " (" + className() + ") expects input (batch, "
                     + expected.toString().substring(1) + " but got " + x.shape());
         }
+    }
+
+    /** An int array as the list config() writes. */
+    protected static List<Integer> intList(int... a) {
+        List<Integer> l = new ArrayList<>(a.length);
+        for (int v : a) l.add(v);
+        return l;
+    }
+
+    /** [before, after] pairs as the nested list config() writes. */
+    protected static List<List<Integer>> pairList(int[][] p) {
+        List<List<Integer>> l = new ArrayList<>(p.length);
+        for (int[] q : p) l.add(intList(q));
+        return l;
     }
 
     private <T> T requireBuilt(T v) {

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.LrnOp;
 import dev.fovea.tensor.Buffer;
@@ -17,10 +18,13 @@ import java.util.SplittableRandom;
 public final class LocalResponseNormalization extends Layer {
     private final int size;
     private final float alpha, beta, bias;
-    private final LrnOp op = new LrnOp();
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final LrnOp op = new LrnOp();
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     public LocalResponseNormalization(int size, double alpha, double beta, double bias) {
         if (size < 1) throw new FoveaException("LocalResponseNormalization: size must be >= 1, got " + size);
@@ -47,6 +51,12 @@ public final class LocalResponseNormalization extends Layer {
         return m;
     }
 
+    static LocalResponseNormalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys("size", "alpha", "beta", "bias");
+        return new LocalResponseNormalization(c.requirePositiveInt("size"), c.optionalDouble("alpha", 1e-4),
+                c.optionalDouble("beta", 0.75), c.optionalDouble("bias", 1.0));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() < 1) throw new FoveaException("layer " + name() + " (LocalResponseNormalization) needs a channel axis");
         return in;
@@ -54,18 +64,20 @@ public final class LocalResponseNormalization extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
         int c = x.dim(-1);
-        op.forward(out.data(), x.data(), x.size() / c, c, size, alpha, beta, bias);
+        s.op.forward(out.data(), x.data(), x.size() / c, c, size, alpha, beta, bias);
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.shape());
         int c = dy.dim(-1);
-        op.backward(dx.data(), dy.data(), lastInput.data(), dy.size() / c, c, size, alpha, beta);
+        s.op.backward(dx.data(), dy.data(), s.lastInput.data(), dy.size() / c, c, size, alpha, beta);
         return dx;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.ops.MatMulOp;
@@ -22,15 +23,17 @@ import java.util.SplittableRandom;
 public final class MatMul extends MergeLayer {
     private final Shape constantShape;   // null: two inputs
     private final boolean constantFirst;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer daBuf = new Buffer();
-    private final Buffer dbBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), daBuf = new Buffer(), dbBuf = new Buffer();
+        MatMulOp op;
+        int opBatch = -1;
+        Tensor lastA, lastB;
+    }
     private Parameter constant;
     private int[] leadA, leadB, lead;   // per example: leading (batch) axes of a, b and the result, aligned
     private int m, k, p;
-    private MatMulOp op;
-    private int opBatch = -1;
-    private Tensor lastA, lastB;
 
     public MatMul() {
         this(null, false);
@@ -50,10 +53,17 @@ public final class MatMul extends MergeLayer {
     @Override public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         if (constantShape != null) {
-            c.put("constant_shape", ConfigValues.list(constantShape.toArray()));
+            c.put("constant_shape", intList(constantShape.toArray()));
             c.put("constant_first", constantFirst);
         }
         return c;
+    }
+
+    static MatMul fromConfig(JsonObject c) {
+        c.requireOnlyKeys("constant_shape", "constant_first");
+        return c.has("constant_shape")
+                ? new MatMul(Shape.of(c.requireIntArray("constant_shape", 0, Integer.MAX_VALUE)), c.optionalBoolean("constant_first", false))
+                : new MatMul();
     }
 
     private int constantSlot() {
@@ -88,7 +98,7 @@ public final class MatMul extends MergeLayer {
         if (constantShape != null) {
             Tensor c = Tensor.zeros(constantShape);
             Initializers.glorotUniform(c.data(), k, constantFirst ? m : p, rng);
-            constant = addParameter("kernel", c);
+            constant = addParameter("kernel", c, Parameter.Role.KERNEL);
         }
         return Shape.of(Arrays.copyOf(out, len));
     }
@@ -100,13 +110,13 @@ public final class MatMul extends MergeLayer {
         return o;
     }
 
-    private MatMulOp op(int n) {
-        if (n != opBatch) {
+    private MatMulOp op(Scratch s, int n) {
+        if (n != s.opBatch) {
             int slot = constantSlot();
-            op = new MatMulOp(withBatch(leadA, slot == 0 ? 1 : n), withBatch(leadB, slot == 1 ? 1 : n), withBatch(lead, n), m, k, p);
-            opBatch = n;
+            s.op = new MatMulOp(withBatch(leadA, slot == 0 ? 1 : n), withBatch(leadB, slot == 1 ? 1 : n), withBatch(lead, n), m, k, p);
+            s.opBatch = n;
         }
-        return op;
+        return s.op;
     }
 
     private static int[] withBatch(int[] d, int n) {
@@ -125,23 +135,26 @@ public final class MatMul extends MergeLayer {
             }
         }
         int slot = constantSlot();
-        lastA = slot == 0 ? constant.value() : inputs[0];
-        lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
-        Tensor out = outBuf.get(n, outputShape());
-        op(n).forward(out.data(), lastA.data(), lastB.data());
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA = slot == 0 ? constant.value() : inputs[0];
+        Tensor lastB = s.lastB = slot == 0 ? inputs[0] : slot == 1 ? constant.value() : inputs[1];
+        Tensor out = s.outBuf.get(n, outputShape());
+        op(s, n).forward(out.data(), lastA.data(), lastB.data());
         return out;
     }
 
     @Override public void backward(Tensor dy, boolean[] needInputGrad, Tensor[] dInputs) {
         int slot = constantSlot();
+        Scratch s = scratch(Scratch::new);
+        Tensor lastA = s.lastA, lastB = s.lastB;
         Tensor ta = null, tb = null;
         float[] dA = null, dB = null;
         if (slot == 0) dA = constant.grad().data();
-        else if (needInputGrad[0]) { ta = daBuf.get(lastA.shape()); ta.fill(0f); dA = ta.data(); }
+        else if (needInputGrad[0]) { ta = s.daBuf.get(lastA.shape()); ta.fill(0f); dA = ta.data(); }
         int bInput = slot == 0 ? 0 : 1;
         if (slot == 1) dB = constant.grad().data();
-        else if (needInputGrad[bInput]) { tb = dbBuf.get(lastB.shape()); tb.fill(0f); dB = tb.data(); }
-        op(dy.dim(0)).backward(dA, dB, dy.data(), lastA.data(), lastB.data());
+        else if (needInputGrad[bInput]) { tb = s.dbBuf.get(lastB.shape()); tb.fill(0f); dB = tb.data(); }
+        op(s, dy.dim(0)).backward(dA, dB, dy.data(), lastA.data(), lastB.data());
         switch (slot) {
             case 0 -> dInputs[0] = tb;
             case 1 -> dInputs[0] = ta;

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -34,14 +35,13 @@ public final class Normalization extends ImageTransformLayer {
         set(mean, variance, "Normalization");
     }
 
-    static Normalization fromConfig(Map<String, Object> config, String where) {
-        var r = AugmentConfig.strict(config, where, KEYS);
-        double axis = r.number("axis", -1.0);
-        if (axis != -1) throw new FoveaException(where + ".axis must be -1 (the channels), got " + config.get("axis"));
-        float[] m = r.floats("mean"), v = r.floats("variance");
-        if ((m == null) != (v == null)) throw new FoveaException(where + ": give both mean and variance, or neither (then call adapt)");
+    static Normalization fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        if (c.optionalInt("axis", -1) != -1) throw c.error("axis", "must be -1 (the channels), got " + c.get("axis"));
+        float[] m = c.optionalFloats("mean"), v = c.optionalFloats("variance");
+        if ((m == null) != (v == null)) throw c.error("give both mean and variance, or neither (then call adapt)");
         Normalization n = new Normalization();
-        if (m != null) n.set(m, v, where);
+        if (m != null) n.set(m, v, c.location());
         return n;
     }
 

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.BroadcastOp;
 import dev.fovea.tensor.Buffer;
@@ -17,12 +18,15 @@ import java.util.SplittableRandom;
  */
 public final class PReLU extends Layer {
     private final int[] sharedAxes;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        BroadcastOp.Plan plan;
+        int planBatch = -1;
+        Tensor lastInput;
+    }
     private Parameter alpha;
-    private BroadcastOp.Plan plan;
-    private int planBatch = -1;
-    private Tensor lastInput;
 
     public PReLU(int... sharedAxes) {
         this.sharedAxes = sharedAxes.clone();
@@ -33,7 +37,12 @@ public final class PReLU extends Layer {
 
     @Override public String className() { return "PReLU"; }
 
-    @Override public Map<String, Object> config() { return Map.of("shared_axes", ConfigValues.list(sharedAxes)); }
+    @Override public Map<String, Object> config() { return Map.of("shared_axes", intList(sharedAxes)); }
+
+    static PReLU fromConfig(JsonObject c) {
+        c.requireOnlyKeys("shared_axes");
+        return new PReLU(c.optionalIntArray("shared_axes", new int[0], 1, 64));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int[] a = in.toArray();
@@ -44,35 +53,37 @@ public final class PReLU extends Layer {
             }
             a[s - 1] = 1;
         }
-        alpha = addParameter("alpha", Tensor.zeros(a));
+        alpha = addParameter("alpha", Tensor.zeros(a), Parameter.Role.OTHER);
         return in;
     }
 
-    private BroadcastOp.Plan plan(int n) {
-        if (n != planBatch) {
-            plan = BroadcastOp.plan(inputShape().withBatch(n).toArray(), alpha.value().shape().withBatch(1).toArray(),
+    private BroadcastOp.Plan plan(Scratch s, int n) {
+        if (n != s.planBatch) {
+            s.plan = BroadcastOp.plan(inputShape().withBatch(n).toArray(), alpha.value().shape().withBatch(1).toArray(),
                     inputShape().withBatch(n).toArray());
-            planBatch = n;
+            s.planBatch = n;
         }
-        return plan;
+        return s.plan;
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
-        BroadcastOp.forward(BroadcastOp.Kind.PRELU, plan(x.dim(0)), out.data(), x.data(), alpha.value().data());
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
+        BroadcastOp.forward(BroadcastOp.Kind.PRELU, plan(s, x.dim(0)), out.data(), x.data(), alpha.value().data());
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
+        Scratch s = scratch(Scratch::new);
         Tensor dx = null;
         if (needInputGrad) {
-            dx = dxBuf.get(dy.shape());
+            dx = s.dxBuf.get(dy.shape());
             dx.fill(0f);
         }
-        BroadcastOp.backward(BroadcastOp.Kind.PRELU, plan(dy.dim(0)), dx == null ? null : dx.data(), alpha.grad().data(),
-                dy.data(), lastInput.data(), alpha.value().data());
+        BroadcastOp.backward(BroadcastOp.Kind.PRELU, plan(s, dy.dim(0)), dx == null ? null : dx.data(), alpha.grad().data(),
+                dy.data(), s.lastInput.data(), alpha.value().data());
         return dx;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PadOp;
 import dev.fovea.tensor.Buffer;
@@ -20,10 +21,13 @@ public class Pad extends Layer {
     private final int[][] paddings;   // per per-example axis: {before, after}
     private final PadOp.Mode mode;
     private final float value;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private PadOp op;
-    private int opBatch = -1;
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        PadOp op;   // for batches of opBatch
+        int opBatch = -1;
+    }
 
     public Pad(int[][] paddings, PadOp.Mode mode, double value) {
         this.paddings = new int[paddings.length][];
@@ -54,10 +58,16 @@ public class Pad extends Layer {
 
     @Override public Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("paddings", ConfigValues.pairList(paddings));
+        m.put("paddings", pairList(paddings));
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
         m.put("constant_value", (double) value);
         return m;
+    }
+
+    static Pad fromConfig(JsonObject c) {
+        c.requireOnlyKeys("paddings", "mode", "constant_value");
+        return new Pad(c.requirePairs("paddings", -(1 << 20), 1 << 20), parseMode(c.optionalString("mode", "constant"), c.location()),
+                c.optionalDouble("constant_value", 0.0));
     }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
@@ -76,31 +86,33 @@ public class Pad extends Layer {
         return Shape.of(out);
     }
 
-    private PadOp op(int n) {
-        if (n != opBatch) {
+    private PadOp op(Scratch s, int n) {
+        if (n != s.opBatch) {
             int r = paddings.length + 1;
             int[] before = new int[r], after = new int[r];
             for (int i = 1; i < r; i++) {
                 before[i] = paddings[i - 1][0];
                 after[i] = paddings[i - 1][1];
             }
-            op = new PadOp(inputShape().withBatch(n).toArray(), before, after, mode, value);
-            opBatch = n;
+            s.op = new PadOp(inputShape().withBatch(n).toArray(), before, after, mode, value);
+            s.opBatch = n;
         }
-        return op;
+        return s.op;
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        Tensor out = outBuf.get(x.dim(0), outputShape());
-        op(x.dim(0)).forward(out.data(), x.data());
+        Scratch s = scratch(Scratch::new);
+        Tensor out = s.outBuf.get(x.dim(0), outputShape());
+        op(s, x.dim(0)).forward(out.data(), x.data());
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
-        op(dy.dim(0)).backward(dx.data(), dy.data());
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.dim(0), inputShape());
+        op(s, dy.dim(0)).backward(dx.data(), dy.data());
         return dx;
     }
 }

@@ -19,28 +19,54 @@ import dev.fovea.tensor.Tensor;
  * weights, batch normalisation's moving statistics in training.
  */
 public final class Parameter {
+    /**
+     * What a parameter is to the layer, so code that treats kinds of weights differently (the L2
+     * penalty on kernels, filter pictures, export) asks the role rather than matching names.
+     */
+    public enum Role {
+        /** A weight multiplied with the input (convolution and Dense kernels): what L2 penalises. */
+        KERNEL,
+        /** An additive offset (biases, batch normalisation's beta). */
+        BIAS,
+        /** Statistics updated by forward passes rather than the optimizer (moving mean and variance): never trainable. */
+        STATE,
+        /** Any other trainable weight (batch normalisation's gamma, PReLU's slopes, constants). */
+        OTHER
+    }
+
     private final String name;
+    private final Role role;
     private final Tensor value;
     private volatile Tensor grad;   // allocated on first use: a model that only predicts (an import) never needs it
     private final boolean trainable;
+    private volatile boolean frozen;   // fine-tuning: kept as loaded, as Keras's layer.trainable = False
     private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
     private long version;        // bumped by every change to value
 
-    public Parameter(String name, Tensor value) {
-        this(name, value, true);
-    }
-
     /**
-     * A non-trainable parameter (e.g. batch normalisation's moving statistics) is saved and loaded
-     * with the weights but never touched by the optimizer, and counted apart in the summary, as Keras.
+     * A parameter of the given role. A STATE parameter (batch normalisation's moving statistics)
+     * is not trainable: saved and loaded with the weights but never touched by the optimizer, and
+     * counted apart in the summary, as Keras.
      */
-    public Parameter(String name, Tensor value, boolean trainable) {
+    public Parameter(String name, Tensor value, Role role) {
         this.name = name;
         this.value = value;
-        this.trainable = trainable;
+        this.role = role;
+        this.trainable = role != Role.STATE;
     }
 
-    public boolean trainable() { return trainable; }
+    /** Whether the optimizer updates it: trainable by nature (not a moving statistic) and not frozen. */
+    public boolean trainable() { return trainable && !frozen; }
+
+    /**
+     * Freezes (or thaws) the parameter for fine-tuning: a frozen parameter is not updated and counts
+     * as non-trainable. Set before compile: the optimizer binds the trainable parameters once.
+     */
+    public void freeze(boolean f) { frozen = f; }
+
+    public boolean frozen() { return frozen; }
+
+    public Role role() { return role; }
 
     public String name() { return name; }
     public Tensor value() { return value; }

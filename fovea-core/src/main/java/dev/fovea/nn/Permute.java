@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PermuteOp;
 import dev.fovea.tensor.Buffer;
@@ -15,10 +16,13 @@ import java.util.SplittableRandom;
  */
 public final class Permute extends Layer {
     private final int[] dims;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private PermuteOp forwardOp, backwardOp;
-    private int opBatch = -1;
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        PermuteOp forwardOp, backwardOp;   // for batches of opBatch
+        int opBatch = -1;
+    }
 
     public Permute(int... dims) {
         this.dims = dims.clone();
@@ -28,7 +32,12 @@ public final class Permute extends Layer {
 
     @Override public String className() { return "Permute"; }
 
-    @Override public Map<String, Object> config() { return Map.of("dims", ConfigValues.list(dims)); }
+    @Override public Map<String, Object> config() { return Map.of("dims", intList(dims)); }
+
+    static Permute fromConfig(JsonObject c) {
+        c.requireOnlyKeys("dims");
+        return new Permute(c.requireIntArray("dims", 1, 64));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         boolean[] seen = new boolean[dims.length];
@@ -49,28 +58,30 @@ public final class Permute extends Layer {
         return Shape.of(out);
     }
 
-    private void plan(int n) {
-        if (n == opBatch) return;
+    private Scratch plan(int n) {
+        Scratch s = scratch(Scratch::new);
+        if (n == s.opBatch) return s;
         int[] perm = new int[dims.length + 1];
         for (int i = 0; i < dims.length; i++) perm[i + 1] = dims[i];
-        forwardOp = new PermuteOp(inputShape().withBatch(n).toArray(), perm);
-        backwardOp = new PermuteOp(outputShape().withBatch(n).toArray(), PermuteOp.inverse(perm));
-        opBatch = n;
+        s.forwardOp = new PermuteOp(inputShape().withBatch(n).toArray(), perm);
+        s.backwardOp = new PermuteOp(outputShape().withBatch(n).toArray(), PermuteOp.inverse(perm));
+        s.opBatch = n;
+        return s;
     }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        plan(x.dim(0));
-        Tensor out = outBuf.get(x.dim(0), outputShape());
-        forwardOp.forward(out.data(), x.data());
+        Scratch s = plan(x.dim(0));
+        Tensor out = s.outBuf.get(x.dim(0), outputShape());
+        s.forwardOp.forward(out.data(), x.data());
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        plan(dy.dim(0));
-        Tensor dx = dxBuf.get(dy.dim(0), inputShape());
-        backwardOp.forward(dx.data(), dy.data());
+        Scratch s = plan(dy.dim(0));
+        Tensor dx = s.dxBuf.get(dy.dim(0), inputShape());
+        s.backwardOp.forward(dx.data(), dy.data());
         return dx;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PiecewiseOp;
 import dev.fovea.tensor.Buffer;
@@ -17,9 +18,12 @@ import java.util.SplittableRandom;
 public final class PiecewiseActivation extends Layer {
     private final PiecewiseOp.Kind kind;
     private final float a, b;
-    private final Buffer outBuf = new Buffer();
-    private final Buffer dxBuf = new Buffer();
-    private Tensor lastInput;
+
+    /** Per-call state (see {@link Workspace}). */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
 
     private PiecewiseActivation(PiecewiseOp.Kind kind, float a, float b) {
         this.kind = kind;
@@ -73,20 +77,38 @@ public final class PiecewiseActivation extends Layer {
         return m;
     }
 
+    static PiecewiseActivation leakyReluFromConfig(JsonObject c) {
+        c.requireOnlyKeys("negative_slope");
+        return leakyRelu(c.optionalDouble("negative_slope", 0.3));
+    }
+
+    static PiecewiseActivation eluFromConfig(JsonObject c) {
+        c.requireOnlyKeys("alpha");
+        return elu(c.optionalDouble("alpha", 1.0));
+    }
+
+    /** An absent or null bound means none. */
+    static PiecewiseActivation clipFromConfig(JsonObject c) {
+        c.requireOnlyKeys("min", "max");
+        return clip(c.optionalDouble("min", Double.NEGATIVE_INFINITY), c.optionalDouble("max", Double.POSITIVE_INFINITY));
+    }
+
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
+        Scratch s = scratch(Scratch::new);
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
         PiecewiseOp.forward(kind, out.data(), x.data(), x.size(), a, b);
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
-        PiecewiseOp.backward(kind, dx.data(), dy.data(), lastInput.data(), dy.size(), a, b);
+        Scratch s = scratch(Scratch::new);
+        Tensor dx = s.dxBuf.get(dy.shape());
+        PiecewiseOp.backward(kind, dx.data(), dy.data(), s.lastInput.data(), dy.size(), a, b);
         return dx;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 
@@ -54,19 +55,15 @@ public final class RandomErasing extends ImageTransformLayer {
         this.value = value == null ? null : value.floatValue();
     }
 
-    static RandomErasing fromConfig(Map<String, Object> config, String where) {
-        var r = AugmentConfig.strict(config, where, KEYS);
-        double[] area = r.range("area_range", new double[] {0.02, 0.4}, false);
-        double[] aspect = r.range("aspect_range", new double[] {0.3, 1 / 0.3}, false);
+    static RandomErasing fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        double[] area = c.optionalRange("area_range", new double[] {0.02, 0.4}, false);
+        double[] aspect = c.optionalRange("aspect_range", new double[] {0.3, 1 / 0.3}, false);
         Double value = null;
-        Object v = config.get("value");
-        if (v instanceof Number) value = r.number("value", null);
-        else if (v != null && !"random".equals(v)) throw new FoveaException(where + ".value must be a number or \"random\", got " + v);
-        try {
-            return new RandomErasing(r.number("probability", 0.5), area[0], area[1], aspect[0], aspect[1], value);
-        } catch (FoveaException e) {
-            throw AugmentConfig.at(where, "RandomErasing", e);
-        }
+        Object v = c.get("value");
+        if (v instanceof Number) value = c.requireDouble("value");
+        else if (v != null && !"random".equals(v)) throw c.error("value", "must be a number or \"random\", got " + v);
+        return new RandomErasing(c.optionalDouble("probability", 0.5), area[0], area[1], aspect[0], aspect[1], value);
     }
 
     @Override public String className() { return "RandomErasing"; }

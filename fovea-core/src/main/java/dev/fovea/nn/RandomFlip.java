@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 
@@ -32,13 +33,9 @@ public final class RandomFlip extends ImageTransformLayer {
         }
     }
 
-    static RandomFlip fromConfig(Map<String, Object> config, String where) {
-        String mode = AugmentConfig.strict(config, where, KEYS).string("mode", BOTH);
-        try {
-            return new RandomFlip(mode);
-        } catch (FoveaException e) {
-            throw AugmentConfig.at(where, "RandomFlip", e);
-        }
+    static RandomFlip fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        return new RandomFlip(c.optionalString("mode", BOTH));
     }
 
     public String mode() { return mode; }

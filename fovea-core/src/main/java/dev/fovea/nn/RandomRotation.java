@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 
 import java.util.List;
@@ -31,14 +32,10 @@ public final class RandomRotation extends AffineAugmentation {
         this.hi = upper;
     }
 
-    static RandomRotation fromConfig(Map<String, Object> config, String where) {
-        double[] f = AugmentConfig.strict(config, where, KEYS).range("factor", null, true);
-        Fill fill = readFill(config, where);
-        try {
-            return new RandomRotation(f[0], f[1], fill);
-        } catch (FoveaException e) {
-            throw AugmentConfig.at(where, "RandomRotation", e);
-        }
+    static RandomRotation fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        double[] f = c.requireRange("factor", true);
+        return new RandomRotation(f[0], f[1], readFill(c));
     }
 
     @Override protected AffineAugmentation withFill(Fill f) { return new RandomRotation(lo, hi, f); }

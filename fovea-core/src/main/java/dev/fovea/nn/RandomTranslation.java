@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 
 import java.util.Map;
@@ -37,15 +38,10 @@ public final class RandomTranslation extends AffineAugmentation {
         }
     }
 
-    static RandomTranslation fromConfig(Map<String, Object> config, String where) {
-        var r = AugmentConfig.strict(config, where, KEYS);
-        double[] h = r.range("height_factor", null, true), w = r.range("width_factor", null, true);
-        Fill fill = readFill(config, where);
-        try {
-            return new RandomTranslation(h[0], h[1], w[0], w[1], fill);
-        } catch (FoveaException e) {
-            throw AugmentConfig.at(where, "RandomTranslation", e);
-        }
+    static RandomTranslation fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        double[] h = c.requireRange("height_factor", true), w = c.requireRange("width_factor", true);
+        return new RandomTranslation(h[0], h[1], w[0], w[1], readFill(c));
     }
 
     @Override protected AffineAugmentation withFill(Fill f) { return new RandomTranslation(hLo, hHi, wLo, wHi, f); }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 
 import java.util.List;
@@ -44,16 +45,11 @@ public final class RandomZoom extends AffineAugmentation {
         }
     }
 
-    static RandomZoom fromConfig(Map<String, Object> config, String where) {
-        var r = AugmentConfig.strict(config, where, KEYS);
-        double[] h = r.range("height_factor", null, true);
-        double[] w = r.has("width_factor") ? r.range("width_factor", null, true) : null;
-        Fill fill = readFill(config, where);
-        try {
-            return new RandomZoom(h[0], h[1], w, fill);
-        } catch (FoveaException e) {
-            throw AugmentConfig.at(where, "RandomZoom", e);
-        }
+    static RandomZoom fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        double[] h = c.requireRange("height_factor", true);
+        double[] w = c.optionalRange("width_factor", null, true);
+        return new RandomZoom(h[0], h[1], w, readFill(c));
     }
 
     @Override protected AffineAugmentation withFill(Fill f) { return new RandomZoom(hLo, hHi, width, f); }

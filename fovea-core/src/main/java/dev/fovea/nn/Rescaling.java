@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 
@@ -28,9 +29,9 @@ public final class Rescaling extends ImageTransformLayer {
         this.offset = (float) offset;
     }
 
-    static Rescaling fromConfig(Map<String, Object> config, String where) {
-        var r = AugmentConfig.strict(config, where, KEYS);
-        return new Rescaling(r.number("scale", null), r.number("offset", 0.0));
+    static Rescaling fromConfig(JsonObject c) {
+        c.requireOnlyKeys(KEYS);
+        return new Rescaling(c.requireDouble("scale"), c.optionalDouble("offset", 0.0));
     }
 
     public float scale() { return scale; }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;
@@ -13,7 +14,6 @@ import java.util.SplittableRandom;
  */
 public final class Reshape extends Layer {
     private final int[] target;
-    private Shape lastInputShape;
 
     public Reshape(int... targetShape) {
         int unknown = 0;
@@ -29,7 +29,12 @@ public final class Reshape extends Layer {
 
     @Override public String className() { return "Reshape"; }
 
-    @Override public Map<String, Object> config() { return Map.of("target_shape", ConfigValues.list(target)); }
+    @Override public Map<String, Object> config() { return Map.of("target_shape", intList(target)); }
+
+    static Reshape fromConfig(JsonObject c) {
+        c.requireOnlyKeys("target_shape");
+        return new Reshape(c.requireIntArray("target_shape", -1, Integer.MAX_VALUE));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         int[] out = target.clone();
@@ -54,11 +59,10 @@ public final class Reshape extends Layer {
 
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
         checkInput(x);
-        lastInputShape = x.shape();
         return x.reshape(outputShape().withBatch(x.dim(0)));
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
-        return needInputGrad ? dy.reshape(lastInputShape) : null;
+        return needInputGrad ? dy.reshape(inputShape().withBatch(dy.dim(0))) : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fovea.nn;
 
+import dev.fovea.json.JsonObject;
 import dev.fovea.FoveaException;
 import dev.fovea.ops.PadOp;
 import dev.fovea.tensor.Shape;
@@ -12,7 +13,17 @@ public final class ZeroPadding2D extends Pad {
     private final int[][] padding;
 
     public ZeroPadding2D(int[][] padding) {
-        this(PaddedConv2D.checkPadding(padding, "ZeroPadding2D"), true);
+        this(checked(padding), true);
+    }
+
+    private static int[][] checked(int[][] p) {
+        if (p == null || p.length != 2 || p[0].length != 2 || p[1].length != 2) {
+            throw new FoveaException("ZeroPadding2D: padding must be [[top, bottom], [left, right]]");
+        }
+        for (int[] q : p) {
+            if (q[0] < 0 || q[1] < 0) throw new FoveaException("ZeroPadding2D: padding must be >= 0, got " + java.util.Arrays.deepToString(p));
+        }
+        return new int[][] {p[0].clone(), p[1].clone()};
     }
 
     private ZeroPadding2D(int[][] checked, boolean unused) {
@@ -29,7 +40,12 @@ public final class ZeroPadding2D extends Pad {
     /** {{top, bottom}, {left, right}}. */
     public int[][] padding() { return new int[][] {padding[0].clone(), padding[1].clone()}; }
 
-    @Override public Map<String, Object> config() { return Map.of("padding", ConfigValues.pairList(padding)); }
+    @Override public Map<String, Object> config() { return Map.of("padding", pairList(padding)); }
+
+    static ZeroPadding2D fromConfig(JsonObject c) {
+        c.requireOnlyKeys("padding");
+        return new ZeroPadding2D(c.requirePairs("padding", 0, 1 << 20));
+    }
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) {
         if (in.rank() != 3) throw new FoveaException("layer " + name() + " (ZeroPadding2D) needs input (height, width, channels), got " + in);

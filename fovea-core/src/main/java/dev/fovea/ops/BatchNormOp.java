@@ -1,6 +1,7 @@
 package dev.fovea.ops;
 
 import dev.fovea.tensor.Parallel;
+import dev.fovea.tensor.VectorSupport;
 
 import java.util.Arrays;
 
@@ -23,7 +24,7 @@ public final class BatchNormOp {
     private final ChannelsLastBatchNorm vectorised;   // null: the plain loops below only (tests hold the two equal)
 
     public BatchNormOp() {
-        this(true);
+        this(VectorSupport.available());
     }
 
     /** {@code vectorise} false keeps every call on the plain loops: the reference the tests compare with. */

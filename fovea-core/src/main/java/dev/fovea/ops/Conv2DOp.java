@@ -1,6 +1,7 @@
 package dev.fovea.ops;
 
 import dev.fovea.ops.gemm.Gemm;
+import dev.fovea.tensor.VectorSupport;
 
 /**
  * 2-D convolution, NHWC input and HWIO kernel (Keras layouts), forward and backward side by side.
@@ -28,7 +29,7 @@ public final class Conv2DOp {
 
     private float[] col = new float[0];   // (N*OH*OW, KH*KW*C) from the last im2col forward
     private final ColumnSums biasGrad = new ColumnSums();
-    private final DirectConv2D direct = new DirectConv2D();
+    private final DirectConv2D direct = VectorSupport.available() ? new DirectConv2D() : null;   // null: im2col + GEMM only
     private final BlockedInputGrad inputGrad = new BlockedInputGrad();
     private boolean lastDirect;
     private float[] pointwiseInput;       // the last forward's input when it ran on PointwiseConv
@@ -77,7 +78,7 @@ public final class Conv2DOp {
         pointwiseInput = null;
         winogradInput = null;
         int k = g.kH() * g.kW() * c;
-        lastDirect = k <= DIRECT_MAX_TAPS;
+        lastDirect = direct != null && k <= DIRECT_MAX_TAPS;
         if (lastDirect) {
             direct.forward(out, x, kernel, bias, relu, n, c, f, g);
             return;

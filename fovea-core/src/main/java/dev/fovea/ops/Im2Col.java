@@ -1,9 +1,7 @@
 package dev.fovea.ops;
 
 import dev.fovea.tensor.Parallel;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import dev.fovea.tensor.VectorSupport;
 
 import java.util.Arrays;
 
@@ -13,7 +11,6 @@ import java.util.Arrays;
  * b, laid out (KH, KW, C) to match the HWIO kernel flattened to (KH*KW*C, F). Padding reads as 0.
  */
 final class Im2Col {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Im2Col() {}
 
@@ -75,10 +72,7 @@ final class Im2Col {
     }
 
     private static void addRun(float[] dst, int d, float[] src, int s, int len) {
-        int i = 0;
-        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
-        }
+        int i = VectorSupport.available() ? VectorLoops.addRun(dst, d, src, s, len) : 0;
         for (; i < len; i++) dst[d + i] += src[s + i];
     }
 }

@@ -1,6 +1,7 @@
 package dev.fovea.ops;
 
 import dev.fovea.tensor.Parallel;
+import dev.fovea.tensor.VectorSupport;
 
 /**
  * Max pooling over NHWC windows. Padding cells never win (they act as -infinity, as in
@@ -10,13 +11,13 @@ import dev.fovea.tensor.Parallel;
  */
 public final class MaxPool2DOp {
     private int[] argmax = new int[0];   // (N, OH, OW, C): flat index into x of each maximum
-    private final MaxPool2x2 pool2x2 = new MaxPool2x2();
+    private final MaxPool2x2 pool2x2 = VectorSupport.available() ? new MaxPool2x2() : null;   // null: the plain loops only
     private float[] lastOut;             // (N, OH, OW, C) of the last forward, for the ReLU mask
 
     /** out (N, OH, OW, C) = max over each window of x (N, H, W, C). */
     public void forward(float[] out, float[] x, int n, int c, WindowGeometry g) {
         lastOut = out;
-        if (MaxPool2x2.handles(g)) {
+        if (pool2x2 != null && MaxPool2x2.handles(g)) {
             pool2x2.forward(out, x, n, c, g);
             return;
         }
@@ -67,7 +68,7 @@ public final class MaxPool2DOp {
      * exactly the ReLU's own gradient mask applied to dx, so the ReLU can skip its backward pass.
      */
     public void backward(float[] dx, float[] dy, int n, int c, WindowGeometry g, boolean reluMask) {
-        if (MaxPool2x2.handles(g)) {
+        if (pool2x2 != null && MaxPool2x2.handles(g)) {
             pool2x2.backward(dx, dy, lastOut, reluMask, n, c, g);
             return;
         }

@@ -1,12 +1,9 @@
 package dev.fovea.ops;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import dev.fovea.tensor.VectorSupport;
 
 /** ReLU, max(0, x) (Nair and Hinton, 2010). Any shape; the gradient at exactly 0 is taken as 0, as PyTorch. */
 public final class ReluOp {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private ReluOp() {}
 
@@ -16,10 +13,7 @@ public final class ReluOp {
 
     /** Elements [from, to) only, so callers can split the work over threads. */
     public static void forward(float[] y, float[] x, int from, int to) {
-        int i = from;
-        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-        }
+        int i = VectorSupport.available() ? VectorLoops.reluForward(y, x, from, to) : from;
         for (; i < to; i++) y[i] = Math.max(0f, x[i]);
     }
 
@@ -29,12 +23,7 @@ public final class ReluOp {
     }
 
     public static void backward(float[] dx, float[] dy, float[] y, int from, int to) {
-        int i = from;
-        FloatVector zero = FloatVector.zero(S);
-        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
-            var positive = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(S, dy, i), positive).intoArray(dx, i);
-        }
+        int i = VectorSupport.available() ? VectorLoops.reluBackward(dx, dy, y, from, to) : from;
         for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 }

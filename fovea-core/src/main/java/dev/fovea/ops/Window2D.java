@@ -13,7 +13,7 @@ import dev.fovea.FoveaException;
 public record Window2D(int inH, int inW, int kH, int kW, int strideH, int strideW, int dilationH, int dilationW,
                        int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
 
-    /** where: context for errors, e.g. "layer conv_3 (PaddedConv2D)". */
+    /** where: context for errors, e.g. "layer conv_3 (Conv2D)". */
     public static Window2D of(int inH, int inW, int kH, int kW, int strideH, int strideW, int dilationH, int dilationW,
                               int padTop, int padLeft, int padBottom, int padRight, boolean ceilMode, String where) {
         if (kH < 1 || kW < 1) throw new FoveaException(where + ": window size must be >= 1, got " + kH + "x" + kW);

@@ -1,8 +1,6 @@
 package dev.fovea.optim;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import dev.fovea.tensor.VectorSupport;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +10,6 @@ import java.util.Map;
  * as Keras does: w −= lr·sqrt(1−β2^t)/(1−β1^t) · m / (sqrt(v) + ε). Keras defaults.
  */
 public final class Adam extends Optimizer {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -46,17 +43,7 @@ public final class Adam extends Optimizer {
         float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon;
         // Vector lanes first, then the scalar tail; both compute the same float expression.
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        for (; i < upper; i += S.length()) {
-            FloatVector gi = FloatVector.fromArray(S, g, i);
-            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(c2));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(eps));
-            FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
-        }
+        int i = VectorSupport.available() ? AdamVector.update(w, g, m, v, alpha, b1, b2, eps, from, to) : from;
         for (; i < to; i++) {
             float gi = g[i];
             m[i] = b1 * m[i] + c1 * gi;

@@ -63,5 +63,46 @@ public final class Tensor {
         return f;
     }
 
-    @Override public String toString() { return "Tensor" + shape; }
+    /**
+     * Examples {@code from} (inclusive) to {@code to} (exclusive) of the first (batch) axis, as
+     * {@code x[from:to]} in NumPy: a copy of shape (to - from, ...).
+     */
+    public Tensor slice(int from, int to) {
+        int n = shape.dim(0);
+        if (from < 0 || to > n || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of axis 0 outside 0.." + n + " (shape " + shape + ")");
+        }
+        int per = data.length / Math.max(1, n);
+        int[] dims = shape.toArray();
+        dims[0] = to - from;
+        return new Tensor(Shape.of(dims), Arrays.copyOfRange(data, from * per, to * per));
+    }
+
+    /** Example i of the first (batch) axis without that axis, as {@code x[i]} in NumPy: a copy, e.g. (H, W, C) of (N, H, W, C). */
+    public Tensor index(int i) {
+        if (shape.rank() < 2) throw new IllegalArgumentException("index(i) drops the first axis, so it needs rank >= 2, got " + shape);
+        return slice(i, i + 1).reshape(shape.dropBatch());
+    }
+
+    /** Tensors of one shape stacked along a new first axis: (N, ...shape), as {@code np.stack}. */
+    public static Tensor stack(java.util.List<Tensor> items) {
+        if (items.isEmpty()) throw new IllegalArgumentException("stack needs at least one tensor");
+        Shape one = items.get(0).shape;
+        float[] all = new float[items.size() * one.size()];
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = items.get(i);
+            if (!t.shape.equals(one)) throw new IllegalArgumentException("stack: tensor " + i + " has shape " + t.shape + ", tensor 0 " + one);
+            System.arraycopy(t.data, 0, all, i * one.size(), one.size());
+        }
+        return new Tensor(one.withBatch(items.size()), all);
+    }
+
+    /**
+     * The shape and the values, summarised as NumPy and PyTorch print them: an axis longer than
+     * six shows its first and last three entries around "...", once the tensor has more than 1,000
+     * values; four decimals, or scientific notation when magnitudes need it.
+     */
+    @Override public String toString() {
+        return "Tensor" + shape + "\n" + TensorFormat.format(this);
+    }
 }

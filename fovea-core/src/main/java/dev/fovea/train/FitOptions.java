@@ -27,6 +27,7 @@ public final class FitOptions {
     double l2;
     long maxSteps = Long.MAX_VALUE;
     TrainingState resume;
+    boolean verbose = true;
 
     public static FitOptions epochs(int epochs) { return new FitOptions().withEpochs(epochs); }
 
@@ -59,6 +60,13 @@ public final class FitOptions {
         validationSplit = fraction;
         return this;
     }
+
+    /**
+     * Whether fit prints Keras-style progress ({@link ProgressBar#forConsole()}: a live bar on a
+     * terminal, one line per epoch otherwise) when no ProgressBar is among the callbacks; on by
+     * default, as Keras's verbose=1.
+     */
+    public FitOptions verbose(boolean v) { verbose = v; return this; }
 
     public FitOptions callbacks(Callback... cs) {
         callbacks.addAll(List.of(cs));

@@ -33,8 +33,7 @@ public final class InMemoryData implements TrainingData {
     @Override public BatchIterator batches(long seed, int epoch, int batchSize, boolean shuffle, int fromBatch) {
         int n = labels.length;
         if (order.length != n) order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        if (shuffle) shuffle(order, epochRandom(seed, epoch));
+        epochOrder(order, seed, epoch, shuffle);
         int[] ord = order;
         return new BatchIterator() {
             int from = fromBatch * batchSize;
@@ -52,6 +51,16 @@ public final class InMemoryData implements TrainingData {
 
             @Override public void close() {}
         };
+    }
+
+    /**
+     * Fills {@code order} with the example order of one epoch: 0..n-1, shuffled when asked by a
+     * generator that depends on (seed, epoch) only. Public so that distributed training
+     * (fovea-spark) draws exactly the batches that {@link #batches} draws on one machine.
+     */
+    public static void epochOrder(int[] order, long seed, int epoch, boolean shuffle) {
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) shuffle(order, epochRandom(seed, epoch));
     }
 
     /** The generator of one epoch's order: independent of every other epoch, so resuming needs no replay. */

@@ -1,10 +1,7 @@
 package dev.fovea.train;
 
-import dev.fovea.nn.Conv2D;
-import dev.fovea.nn.Dense;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.Graph;
-import dev.fovea.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +12,9 @@ import java.util.List;
  *
  * <p>What is counted (one multiply-add = 2 FLOPs):
  * <ul>
- *   <li>Conv2D forward: 2 · OH · OW · KH · KW · C · F per image (input C channels, F filters,
- *       output OH x OW, any stride or padding: padded taps count as if they were real).</li>
+ *   <li>Conv2D forward: 2 · OH · OW · KH · KW · (C / groups) · F per image (input C channels,
+ *       F filters, output OH x OW, any stride, dilation or padding: padded taps count as if they
+ *       were real).</li>
  *   <li>Dense forward: 2 · I · U per image (I inputs, U units).</li>
  *   <li>Training step: 3 x forward. Backward is taken as 2 x forward: the weight gradient and the
  *       input gradient each cost one forward's multiply-adds. This is the usual convention (and
@@ -26,7 +24,8 @@ import java.util.List;
  * </ul>
  * Not counted: biases, activations, pooling, softmax and loss, the optimizer update (Adam is
  * about 10 FLOPs per parameter per step, about 1.3% for the course-notes CNN at batch 64).
- * Layers other than Conv2D and Dense count 0.
+ * Each layer counts its own ({@link Layer#forwardFlops()}); layers other than convolution and
+ * Dense count 0.
  */
 public final class ModelFlops {
     /** Training steps cost forward + weight gradient + input gradient, each about one forward. */
@@ -58,14 +57,6 @@ public final class ModelFlops {
     }
 
     static long forward(Layer layer) {
-        if (layer instanceof Conv2D conv) {
-            Conv2D.Config c = conv.settings();
-            Shape in = conv.inputShape(), out = conv.outputShape();   // (H, W, C), (OH, OW, F)
-            return 2L * out.dim(0) * out.dim(1) * c.kernelH() * c.kernelW() * in.dim(2) * c.filters();
-        }
-        if (layer instanceof Dense dense) {
-            return 2L * dense.inputShape().dim(0) * dense.settings().units();
-        }
-        return 0;
+        return layer.forwardFlops();
     }
 }

@@ -133,6 +133,10 @@ public final class Trainer {
         History history = new History();
         for (Map<String, Double> logs : start.history()) history.add(logs);
         List<Callback> callbacks = o.callbacks;
+        if (o.verbose && callbacks.stream().noneMatch(c -> c instanceof ProgressBar)) {
+            callbacks = new java.util.ArrayList<>(callbacks);
+            callbacks.add(0, ProgressBar.forConsole());
+        }
         for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).setTrainer(this);
         for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).onTrainBegin(o.epochs, data.size(), o.batchSize);
         RunningLogs running = new RunningLogs(metrics.contains("accuracy"));
@@ -176,6 +180,26 @@ public final class Trainer {
 
     /** One optimisation step on a batch; returns its mean loss. The batch's probabilities stay in probsBuf. */
     private double trainStep(Batch b, ForwardContext ctx, FitOptions o) {
+        double loss = gradients(b, ctx, o);
+        optimizer.step(model.parameters());
+        return loss;
+    }
+
+    /**
+     * Forward and backward of one batch without the update, as step {@code globalStep} of a run
+     * seeded with {@code seed} would do it (the same randomness for dropout and the like): every
+     * parameter's gradient then holds the gradient of the batch's mean loss (and of the L2
+     * penalty, when {@code o} has one), and the returned value is that loss. Data-parallel
+     * training (fovea-spark) sums these gradients over workers, weighted by their share of the
+     * batch, before one optimizer step; {@link #fit} is exactly this followed by that step.
+     * Gradients accumulate unless cleared ({@link Parameter#clearGradLazily}).
+     */
+    public double computeGradients(Batch b, long seed, long globalStep, FitOptions o) {
+        ForwardContext ctx = model.usesRandomness() ? ForwardContext.training(stepRandom(seed, globalStep)) : DETERMINISTIC_TRAINING;
+        return gradients(b, ctx, o);
+    }
+
+    private double gradients(Batch b, ForwardContext ctx, FitOptions o) {
         Tensor out = model.forward(b.images(), ctx);
         Tensor probs = probsBuf.get(out.shape());
         float[] weights = exampleWeights(b.labels(), o.classWeights);
@@ -185,7 +209,6 @@ public final class Trainer {
         SoftmaxCrossEntropyOp.backward(grad.data(), probs.data(), b.labels(), b.size(), out.dim(1), o.labelSmoothing, weights);
         model.backward(grad, fusedSoftmax);
         if (o.l2 > 0) loss += applyL2((float) o.l2);
-        optimizer.step(model.parameters());
         return loss;
     }
 
@@ -200,7 +223,7 @@ public final class Trainer {
     private double applyL2(float lambda) {
         double penalty = 0;
         for (Parameter p : model.parameters()) {
-            if (!p.name().endsWith("/kernel")) continue;
+            if (p.role() != Parameter.Role.KERNEL) continue;
             float[] w = p.value().data(), g = p.grad().data();
             double sq = 0;
             for (int i = 0; i < w.length; i++) {

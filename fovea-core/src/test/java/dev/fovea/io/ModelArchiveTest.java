@@ -1,5 +1,6 @@
 package dev.fovea.io;
 
+import dev.fovea.json.Json;
 import dev.fovea.FoveaException;
 import dev.fovea.tensor.Shape;
 import dev.fovea.tensor.Tensor;

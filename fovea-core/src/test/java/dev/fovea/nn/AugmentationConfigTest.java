@@ -28,7 +28,7 @@ class AugmentationConfigTest {
     @Test
     void everyLayerRoundTripsThroughItsConfig() {
         for (Layer l : model().layers()) {
-            Layer back = LayerRegistry.create(l.className(), l.config(), "test");
+            Layer back = LayerTypes.create(l.className(), l.config(), "test");
             assertEquals(l.config(), back.config(), l.className());
         }
     }
@@ -53,39 +53,39 @@ class AugmentationConfigTest {
 
     @Test
     void kerasSpellingsAreAccepted() {
-        var t = LayerRegistry.create("RandomTranslation", Map.of("height_factor", List.of(-0.2, 0.3), "width_factor", 0.1), "l");
+        var t = LayerTypes.create("RandomTranslation", Map.of("height_factor", List.of(-0.2, 0.3), "width_factor", 0.1), "l");
         assertEquals(List.of(-0.2, 0.3), t.config().get("height_factor"));
         assertEquals(List.of(-0.1, 0.1), t.config().get("width_factor"));
         assertEquals("reflect", t.config().get("fill_mode"));
-        var n = LayerRegistry.create("Normalization", Map.of("axis", -1L, "mean", 0.5, "variance", 0.25), "l");
+        var n = LayerTypes.create("Normalization", Map.of("axis", -1L, "mean", 0.5, "variance", 0.25), "l");
         assertEquals(List.of(0.5), n.config().get("mean"));
-        var e = LayerRegistry.create("RandomErasing", Map.of("value", "random"), "l");
+        var e = LayerTypes.create("RandomErasing", Map.of("value", "random"), "l");
         assertEquals("random", e.config().get("value"));
     }
 
     @Test
     void badConfigsSayWhereAndWhatIsAccepted() {
-        assertEquals("model.json: layers[0] (RandomFlip): mode \"diagonal\" is not one of horizontal, vertical, horizontal_and_vertical",
+        assertEquals("model.json: layers[0]: RandomFlip: mode \"diagonal\" is not one of horizontal, vertical, horizontal_and_vertical",
                 error("RandomFlip", Map.of("mode", "diagonal")));
-        assertEquals("model.json: layers[0] (RandomRotation): fill_mode \"mirror\" is not one of reflect, wrap, nearest, constant",
+        assertEquals("model.json: layers[0]: fill_mode \"mirror\" is not one of reflect, wrap, nearest, constant",
                 error("RandomRotation", Map.of("factor", 0.1, "fill_mode", "mirror")));
-        assertEquals("model.json: layers[0] (RandomRotation).factor is required (a number or [lower, upper])",
+        assertEquals("model.json: layers[0]: factor is required (a number or [lower, upper])",
                 error("RandomRotation", Map.of()));
-        assertEquals("model.json: layers[0] (RandomTranslation): height_factor must lie in [-1, 1] with lower <= upper, got [-1.5, 1.5]",
+        assertEquals("model.json: layers[0]: RandomTranslation: height_factor must lie in [-1, 1] with lower <= upper, got [-1.5, 1.5]",
                 error("RandomTranslation", Map.of("height_factor", 1.5, "width_factor", 0.1)));
-        assertEquals("model.json: layers[0] (RandomZoom).height_factor must have lower <= upper, got [0.3, 0.1]",
+        assertEquals("model.json: layers[0]: height_factor must have lower <= upper, got [0.3, 0.1]",
                 error("RandomZoom", Map.of("height_factor", List.of(0.3, 0.1))));
-        assertEquals("model.json: layers[0] (Rescaling): unknown key \"seed\"; accepted: offset, scale",
+        assertEquals("model.json: layers[0]: unknown key 'seed' (known: offset, scale)",
                 error("Rescaling", Map.of("scale", 0.5, "seed", 1L)));
-        assertEquals("model.json: layers[0] (Normalization).axis must be -1 (the channels), got 1",
+        assertEquals("model.json: layers[0]: axis must be -1 (the channels), got 1",
                 error("Normalization", Map.of("axis", 1L)));
-        assertEquals("model.json: layers[0] (RandomErasing).value must be a number or \"random\", got noise",
+        assertEquals("model.json: layers[0]: value must be a number or \"random\", got noise",
                 error("RandomErasing", Map.of("value", "noise")));
-        assertEquals("model.json: layers[0] (Normalization): mean has 2 values but variance has 1; give one per channel",
+        assertEquals("model.json: layers[0]: mean has 2 values but variance has 1; give one per channel",
                 error("Normalization", Map.of("mean", List.of(0.1, 0.2), "variance", List.of(1.0))));
     }
 
     private static String error(String className, Map<String, Object> config) {
-        return assertThrows(FoveaException.class, () -> LayerRegistry.create(className, config, "model.json: layers[0]")).getMessage();
+        return assertThrows(FoveaException.class, () -> LayerTypes.create(className, config, "model.json: layers[0]")).getMessage();
     }
 }

@@ -37,7 +37,7 @@ class GraphLayersForwardTest {
         int n = 2, h = 7, w = 6, c = 6, f = 4, groups = 2, kh = 3, kw = 2, sh = 2, sw = 1, dh = 2, dw = 3;
         int[][] pad = {{2, 1}, {0, 3}};
         Tensor x = uniform(rng, -1, 1, n, h, w, c);
-        PaddedConv2D conv = built(new PaddedConv2D(new PaddedConv2D.Config(f, kh, kw, sh, sw, dh, dw, groups, pad, Activation.LINEAR, true)),
+        Conv2D conv = built(new Conv2D(new Conv2D.Config(f, kh, kw, sh, sw, dh, dw, groups, WindowPadding.explicit(pad[0][0], pad[1][0], pad[0][1], pad[1][1]), Activation.LINEAR, true)),
                 x.shape().dropBatch());
         float[] k = conv.parameters().get(0).value().data(), b = conv.parameters().get(1).value().data();
         Shape out = conv.outputShape();
@@ -70,7 +70,7 @@ class GraphLayersForwardTest {
         for (boolean max : new boolean[] {true, false}) {
             for (boolean include : max ? new boolean[] {false} : new boolean[] {false, true}) {
                 int[][] pad = {{1, 0}, {0, 1}};
-                PaddedPooling2D pool = built(new PaddedPooling2D(new PaddedPooling2D.Config(max, 3, 2, 2, 2, 1, 1, pad, true, include)),
+                Pooling2D pool = built((max ? new MaxPool2D(new Pooling2D.Config(3, 2, 2, 2, 1, 1, WindowPadding.explicit(pad[0][0], pad[1][0], pad[0][1], pad[1][1]), true, include)) : new AveragePooling2D(new Pooling2D.Config(3, 2, 2, 2, 1, 1, WindowPadding.explicit(pad[0][0], pad[1][0], pad[0][1], pad[1][1]), true, include))),
                         x.shape().dropBatch());
                 Shape out = pool.outputShape();
                 double[] expected = new double[out.size()];

@@ -37,29 +37,21 @@ class GraphLayersGradientTest {
     @Test
     void paddedConvolutionPlainGroupedDilatedDepthwise() {
         Tensor x = uniform(rng, -1, 1, 2, 6, 7, 4);
-        check("plain, asymmetric pads, stride 2", built(new PaddedConv2D(new PaddedConv2D.Config(3, 3, 2, 2, 1, 1, 1, 1,
-                new int[][] {{1, 0}, {0, 2}}, Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
-        check("groups 2, dilation 2", built(new PaddedConv2D(new PaddedConv2D.Config(4, 2, 3, 1, 2, 2, 1, 2,
-                new int[][] {{1, 1}, {2, 0}}, Activation.TANH, true)), x.shape().dropBatch()), one(x), false, H);
-        check("depthwise with multiplier 2, no bias", built(new PaddedConv2D(new PaddedConv2D.Config(8, 3, 3, 2, 2, 1, 1, 4,
-                new int[][] {{1, 1}, {1, 1}}, Activation.LINEAR, false)), x.shape().dropBatch()), one(x), false, H);
+        check("plain, asymmetric pads, stride 2", built(new Conv2D(new Conv2D.Config(3, 3, 2, 2, 1, 1, 1, 1, WindowPadding.explicit(1, 0, 0, 2), Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
+        check("groups 2, dilation 2", built(new Conv2D(new Conv2D.Config(4, 2, 3, 1, 2, 2, 1, 2, WindowPadding.explicit(1, 2, 1, 0), Activation.TANH, true)), x.shape().dropBatch()), one(x), false, H);
+        check("depthwise with multiplier 2, no bias", built(new Conv2D(new Conv2D.Config(8, 3, 3, 2, 2, 1, 1, 4, WindowPadding.explicit(1, 1, 1, 1), Activation.LINEAR, false)), x.shape().dropBatch()), one(x), false, H);
         // Multiplier 1 runs forward on DepthwiseConv2D; backward then lowers the remembered input.
-        check("depthwise, stride 2, uneven pads", built(new PaddedConv2D(new PaddedConv2D.Config(4, 3, 3, 2, 2, 1, 1, 4,
-                new int[][] {{1, 0}, {0, 1}}, Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
+        check("depthwise, stride 2, uneven pads", built(new Conv2D(new Conv2D.Config(4, 3, 3, 2, 2, 1, 1, 4, WindowPadding.explicit(1, 0, 0, 1), Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
     }
 
     @Test
     void paddedPooling() {
         Tensor d = distinct(rng, 2, 7, 6, 3);
-        check("max, pads, ceil", built(new PaddedPooling2D(new PaddedPooling2D.Config(true, 3, 2, 2, 2, 1, 1,
-                new int[][] {{1, 0}, {0, 1}}, true, false)), d.shape().dropBatch()), one(d), false, 1e-3);
-        check("max, dilation 2", built(new PaddedPooling2D(new PaddedPooling2D.Config(true, 2, 2, 1, 1, 2, 2,
-                new int[][] {{0, 0}, {0, 0}}, false, false)), d.shape().dropBatch()), one(d), false, 1e-3);
+        check("max, pads, ceil", built(new MaxPool2D(new Pooling2D.Config(3, 2, 2, 2, 1, 1, WindowPadding.explicit(1, 0, 0, 1), true, false)), d.shape().dropBatch()), one(d), false, 1e-3);
+        check("max, dilation 2", built(new MaxPool2D(new Pooling2D.Config(2, 2, 1, 1, 2, 2, WindowPadding.explicit(0, 0, 0, 0), false, false)), d.shape().dropBatch()), one(d), false, 1e-3);
         Tensor x = uniform(rng, -1, 1, 2, 7, 6, 3);
-        check("average, count_include_pad, ceil", built(new PaddedPooling2D(new PaddedPooling2D.Config(false, 3, 3, 2, 2, 1, 1,
-                new int[][] {{1, 1}, {1, 0}}, true, true)), x.shape().dropBatch()), one(x), false, H);
-        check("average, excluding pad", built(new PaddedPooling2D(new PaddedPooling2D.Config(false, 2, 3, 2, 1, 1, 1,
-                new int[][] {{0, 1}, {1, 1}}, false, false)), x.shape().dropBatch()), one(x), false, H);
+        check("average, count_include_pad, ceil", built(new AveragePooling2D(new Pooling2D.Config(3, 3, 2, 2, 1, 1, WindowPadding.explicit(1, 1, 1, 0), true, true)), x.shape().dropBatch()), one(x), false, H);
+        check("average, excluding pad", built(new AveragePooling2D(new Pooling2D.Config(2, 3, 2, 1, 1, 1, WindowPadding.explicit(0, 1, 1, 1), false, false)), x.shape().dropBatch()), one(x), false, H);
     }
 
     @Test

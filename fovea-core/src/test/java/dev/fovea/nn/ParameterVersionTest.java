@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ParameterVersionTest {
     @Test
     void setCopiesAndBumps() {
-        Parameter p = new Parameter("l/kernel", Tensor.zeros(3));
+        Parameter p = new Parameter("l/kernel", Tensor.zeros(3), Parameter.Role.KERNEL);
         assertEquals(0, p.version());
         p.set(new float[] {1, 2, 3});
         assertArrayEquals(new float[] {1, 2, 3}, p.value().data());
@@ -25,8 +25,8 @@ class ParameterVersionTest {
 
     @Test
     void optimizerStepBumpsTrainableParametersOnly() {
-        Parameter w = new Parameter("l/kernel", Tensor.zeros(2));
-        Parameter stat = new Parameter("bn/moving_mean", Tensor.zeros(2), false);
+        Parameter w = new Parameter("l/kernel", Tensor.zeros(2), Parameter.Role.KERNEL);
+        Parameter stat = new Parameter("bn/moving_mean", Tensor.zeros(2), Parameter.Role.STATE);
         w.grad().data()[0] = 1f;
         new SGD(0.1).step(List.of(w, stat));
         assertEquals(1, w.version());

@@ -21,7 +21,7 @@ class OptimizerTest {
         Tensor w = Tensor.zeros(n);
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) w.data()[i] = (float) (r.nextDouble() * 2 - 1);
-        return new Parameter("p/kernel", w);
+        return new Parameter("p/kernel", w, Parameter.Role.KERNEL);
     }
 
     private static void randomGrad(Parameter p, SplittableRandom r) {

@@ -72,6 +72,37 @@ public final class Dataset {
         return new Tensor(one, px);
     }
 
+    /** The first n examples (all of them when there are fewer), copied, as {@code dataset.take(n)} in tf.data. */
+    public Dataset take(int n) {
+        if (n < 0) throw new FoveaException("take: n must be >= 0, got " + n);
+        return slice(0, Math.min(n, size()));
+    }
+
+    /** Examples from (inclusive) to to (exclusive), copied, with the same class names. */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new FoveaException("slice [" + from + ", " + to + ") is outside the dataset's 0.." + size() + " examples");
+        }
+        return new Dataset(images.slice(from, to), Arrays.copyOfRange(labels, from, to), classNames);
+    }
+
+    /** The examples at these indices, in this order (repeats allowed), copied. */
+    public Dataset select(int... indices) {
+        int per = imageShape().size();
+        float[] px = new float[indices.length * per];
+        int[] ys = new int[indices.length];
+        for (int j = 0; j < indices.length; j++) {
+            int i = indices[j];
+            if (i < 0 || i >= size()) throw new FoveaException("select: index " + i + " is outside the dataset's 0.." + (size() - 1));
+            System.arraycopy(images.data(), i * per, px, j * per, per);
+            ys[j] = labels[i];
+        }
+        return new Dataset(new Tensor(imageShape().withBatch(indices.length), px), ys, classNames);
+    }
+
+    /** The class name of example i's label. */
+    public String className(int i) { return classNames.get(labels[i]); }
+
     /** How many images each class has, indexed by label. */
     public int[] classCounts() {
         int[] counts = new int[classNames.size()];

@@ -55,13 +55,27 @@ public final class ImageLoader {
     /** Loads {@code file} as {@code target}, (H, W, C) with C 1 or 3. */
     public LoadedImage load(Path file, Shape target) {
         checkTarget(target);
-        return decode(file, (format, image) -> convert(file.toString(), format, image, target));
+        return decode(file, (format, image) -> convert(file.toString(), format.toString(), image, target));
     }
 
     /** Loads an image held in memory (an upload, say); {@code name} is used in messages. */
     public LoadedImage load(String name, byte[] bytes, Shape target) {
         checkTarget(target);
-        return decode(name, bytes, (f, image) -> convert(name, f, image, target));
+        return decode(name, bytes, (f, image) -> convert(name, f.toString(), image, target));
+    }
+
+    /**
+     * Converts an image already decoded (a Spark image struct, a frame from a camera API) as
+     * {@link #load(Path, Shape)} converts a file; the pixel cap applies as well.
+     */
+    public LoadedImage load(String name, BufferedImage image, Shape target) {
+        checkTarget(target);
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (pixels > maxPixels) {
+            throw new FoveaException(name + ": " + image.getWidth() + "x" + image.getHeight() + " pixels is above the limit of "
+                    + pixelCount(maxPixels));
+        }
+        return convert(name, "decoded", image, target);
     }
 
     /** As {@link #decode(Path, Converter)}, for an image held in memory. */
@@ -163,7 +177,7 @@ public final class ImageLoader {
     }
 
     /** Colour conversion row by row, then the horizontal resize per row, then the vertical one. */
-    private static LoadedImage convert(String name, ImageFormat format, BufferedImage image, Shape target) {
+    private static LoadedImage convert(String name, String format, BufferedImage image, Shape target) {
         int h = image.getHeight(), w = image.getWidth();
         int outH = target.dim(0), outW = target.dim(1), c = target.dim(2);
         PixelRows rows = new PixelRows(image, c);

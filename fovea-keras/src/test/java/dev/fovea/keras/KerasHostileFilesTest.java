@@ -89,6 +89,16 @@ class KerasHostileFilesTest {
         fails(() -> Keras.load(f), "old.h5", "Keras 1.2.2");
     }
 
+    @Test void keras1ConfigsAreRefusedWithoutAVersion() {
+        Path f = tmp.resolve("old-config.h5");
+        try (WritableHdfFile w = HdfFile.write(f)) {
+            w.putAttribute("model_config", "{\"class_name\": \"Sequential\", \"config\": [{\"class_name\": \"Convolution2D\", "
+                    + "\"config\": {\"name\": \"conv1\", \"nb_filter\": 8, \"nb_row\": 3, \"nb_col\": 3, \"border_mode\": \"same\", "
+                    + "\"batch_input_shape\": [null, 1, 28, 28]}}]}");
+        }
+        fails(() -> Keras.load(f), "old-config.h5", "layer \"conv1\"", "Keras 1 config");
+    }
+
     @Test void aWeightsOnlyFileSaysSo() {
         Path f = tmp.resolve("weights.h5");
         try (WritableHdfFile w = HdfFile.write(f)) {

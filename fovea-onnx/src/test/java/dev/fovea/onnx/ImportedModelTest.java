@@ -1,5 +1,9 @@
 package dev.fovea.onnx;
 
+import dev.fovea.nn.MaxPool2D;
+import dev.fovea.nn.Pooling2D;
+import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.WindowPadding;
 import dev.fovea.io.ModelFile;
 import dev.fovea.nn.Activation;
 import dev.fovea.nn.BatchNormalization;
@@ -7,8 +11,6 @@ import dev.fovea.nn.Dense;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.GlobalPooling2D;
 import dev.fovea.model.Model;
-import dev.fovea.nn.PaddedConv2D;
-import dev.fovea.nn.PaddedPooling2D;
 import dev.fovea.optim.Adam;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.FitOptions;
@@ -48,10 +50,9 @@ class ImportedModelTest {
     @Test
     void importedModelFineTunes() throws Exception {
         Model original = new Model("net");
-        int c = original.addNode(new PaddedConv2D(new PaddedConv2D.Config(6, 3, 3, 1, 1, 1, 1, 1, new int[][] {{1, 1}, {1, 1}},
-                Activation.RELU, true)), Model.MODEL_INPUT);
+        int c = original.addNode(new Conv2D(new Conv2D.Config(6, 3, 3, 1, 1, 1, 1, 1, WindowPadding.explicit(1, 1, 1, 1), Activation.RELU, true)), Model.MODEL_INPUT);
         int bn = original.addNode(new BatchNormalization(), c);
-        int p = original.addNode(new PaddedPooling2D(new PaddedPooling2D.Config(true, 2, 2, 2, 2, 1, 1, new int[][] {{0, 0}, {0, 0}}, true, false)), bn);
+        int p = original.addNode(new MaxPool2D(new Pooling2D.Config(2, 2, 2, 2, 1, 1, WindowPadding.explicit(0, 0, 0, 0), true, false)), bn);
         int g = original.addNode(GlobalPooling2D.average(), p);
         original.addNode(new Dense(3, "softmax"), g);
         original.seed(1).build(9, 9, 2);

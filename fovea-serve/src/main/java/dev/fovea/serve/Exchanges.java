@@ -1,6 +1,6 @@
 package dev.fovea.serve;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;

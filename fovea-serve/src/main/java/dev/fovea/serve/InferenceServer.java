@@ -147,9 +147,14 @@ public final class InferenceServer implements AutoCloseable {
         return out;
     }
 
-    /** A model built in memory (tests, embedding); {@code vizCopy} must be a separate instance of it. */
-    public static ServedModel model(String name, dev.fovea.model.Model model, dev.fovea.model.Model vizCopy) {
-        return ServedModel.of(name, model, vizCopy);
+    /** A model built in memory (tests, embedding), served as one instance. */
+    public static ServedModel model(String name, dev.fovea.model.Model model) {
+        return ServedModel.of(name, model, model);
+    }
+
+    /** As {@link #model(String, dev.fovea.model.Model)}, visualising on {@code vizModel} (tests that gate one instance). */
+    public static ServedModel model(String name, dev.fovea.model.Model model, dev.fovea.model.Model vizModel) {
+        return ServedModel.of(name, model, vizModel);
     }
 
     public InetSocketAddress address() {

@@ -3,7 +3,7 @@ package dev.fovea.serve;
 import dev.fovea.FoveaException;
 import dev.fovea.data.ImageLoader;
 import dev.fovea.data.LoadedImage;
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.tensor.Shape;
 
 import java.util.ArrayList;

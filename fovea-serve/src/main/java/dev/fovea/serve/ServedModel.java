@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * A model the server answers for, loaded once at start-up (the server never loads or fetches a
- * model at run time). It is loaded twice: one instance belongs to the micro-batcher's worker,
- * the other, behind a lock, to the visualisation endpoint, because forward passes reuse layer
- * buffers and two must never run on one instance at once.
+ * model at run time). One instance serves both the micro-batcher's worker and the visualisation
+ * endpoint: forward passes keep their buffers in each thread's workspace (see
+ * dev.fovea.nn.Workspace), so they can run at once. Visualisation also runs backward passes, which
+ * write parameter gradients (never read by inference), so they take turns behind a lock.
  */
 final class ServedModel implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -48,17 +49,15 @@ final class ServedModel implements AutoCloseable {
         }
         if (!Files.isRegularFile(file)) throw new FoveaException(file + ": no such model file");
         Model m = ModelFile.load(file).model();
-        Model v = ModelFile.load(file).model();
         if (m.outputShape().rank() != 1) {
             throw new FoveaException(file + ": the server answers classifiers, whose output is (classes,); this model outputs " + m.outputShape());
         }
-        return new ServedModel(name, file, m, v);
+        return new ServedModel(name, file, m, m);
     }
 
-    /** A model built in memory (tests); the visualisation instance must be a separate copy. */
-    static ServedModel of(String name, Model model, Model vizCopy) {
-        if (model == vizCopy) throw new IllegalArgumentException("the visualisation model must be a separate instance");
-        return new ServedModel(name, null, model, vizCopy);
+    /** A model built in memory (tests); visualisation may run on the same instance or on another. */
+    static ServedModel of(String name, Model model, Model vizModel) {
+        return new ServedModel(name, null, model, vizModel);
     }
 
     int classes() { return model.outputShape().dim(0); }

@@ -1,7 +1,7 @@
 package dev.fovea.serve;
 
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

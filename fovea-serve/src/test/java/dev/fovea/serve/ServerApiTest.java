@@ -1,7 +1,7 @@
 package dev.fovea.serve;
 
-import dev.fovea.io.JsonArray;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.JsonArray;
+import dev.fovea.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

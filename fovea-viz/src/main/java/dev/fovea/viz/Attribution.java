@@ -3,7 +3,7 @@ package dev.fovea.viz;
 import dev.fovea.FoveaException;
 import dev.fovea.nn.ActivatedLayer;
 import dev.fovea.nn.Activation;
-import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.ConvolutionKernel;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.model.Model;
 import dev.fovea.nn.Parameter;
@@ -121,10 +121,10 @@ public final class Attribution {
         return out;
     }
 
-    /** Index of the last Conv2D node, or -1: Grad-CAM's layer (the paper uses the last convolution). */
+    /** Index of the last convolution node, or -1: Grad-CAM's layer (the paper uses the last convolution). */
     public static int lastConvolution(Model model) {
         for (int i = model.nodes().size() - 1; i >= 0; i--) {
-            if (model.nodes().get(i).layer() instanceof Conv2D) return i;
+            if (model.nodes().get(i).layer() instanceof ConvolutionKernel) return i;
         }
         return -1;
     }

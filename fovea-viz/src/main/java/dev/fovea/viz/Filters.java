@@ -1,8 +1,8 @@
 package dev.fovea.viz;
 
 import dev.fovea.FoveaException;
-import dev.fovea.nn.Conv2D;
-import dev.fovea.nn.Parameter;
+import dev.fovea.nn.ConvolutionKernel;
+import dev.fovea.nn.Layer;
 import dev.fovea.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
@@ -19,8 +19,13 @@ import java.util.Locale;
 public final class Filters {
     private Filters() {}
 
-    public static BufferedImage render(Conv2D layer) {
-        Tensor k = kernel(layer);
+    /** The filters of a convolution layer (any layer with a {@link ConvolutionKernel}). */
+    public static BufferedImage render(Layer layer) {
+        if (!(layer instanceof ConvolutionKernel conv)) {
+            throw new FoveaException("layer " + layer.name() + " (" + layer.className() + ") has no convolution kernel to draw");
+        }
+        if (!layer.isBuilt()) throw new FoveaException("layer " + layer.name() + " (" + layer.className() + ") is not built: build the model first");
+        Tensor k = conv.kernel().value();
         int kh = k.dim(0), kw = k.dim(1), cin = k.dim(2), f = k.dim(3);
         int shown = Math.min(f, FeatureMaps.MAX_MAPS);
         float[] d = k.data();
@@ -44,13 +49,6 @@ public final class Filters {
         String how = cin == 3 ? "RGB weights" : cin == 1 ? "weights, viridis" : "mean over " + cin + " input channels, viridis";
         String subtitle = String.format(Locale.ROOT, "%d filter%s of %dx%d (%s), each scaled from its own min to max%s",
                 f, f == 1 ? "" : "s", kh, kw, how, shown < f ? "; first " + shown + " shown" : "");
-        return TileGrid.render(layer.name() + " (Conv2D) filters", subtitle, tiles, TileGrid.columnsFor(shown), 56);
-    }
-
-    private static Tensor kernel(Conv2D layer) {
-        for (Parameter p : layer.parameters()) {
-            if (p.name().endsWith("/kernel")) return p.value();
-        }
-        throw new FoveaException("layer " + layer.name() + " (Conv2D) has no kernel parameter; is the model built?");
+        return TileGrid.render(layer.name() + " (" + layer.className() + ") filters", subtitle, tiles, TileGrid.columnsFor(shown), 56);
     }
 }

@@ -1,6 +1,6 @@
 package dev.fovea.viz;
 
-import dev.fovea.io.Json;
+import dev.fovea.json.Json;
 import dev.fovea.tensor.Tensor;
 import dev.fovea.train.Callback;
 

@@ -1,6 +1,6 @@
 package dev.fovea.viz;
 
-import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.ConvolutionKernel;
 import dev.fovea.nn.ForwardContext;
 import dev.fovea.nn.Layer;
 import dev.fovea.model.Model;
@@ -41,11 +41,11 @@ public final class Visualizer {
         int h = image.dim(0), w = image.dim(1);
         model.forward(image.reshape(model.inputShape().withBatch(1)), ForwardContext.INFERENCE);
         List<Panel> maps = new ArrayList<>();
-        Conv2D first = null;
+        Layer first = null;
         for (int i = 0; i < model.nodes().size(); i++) {
             Layer l = model.nodes().get(i).layer();
-            if (l instanceof Conv2D c && first == null) first = c;
-            if (!(l instanceof Conv2D || l instanceof Pooling2D)) continue;
+            if (l instanceof ConvolutionKernel && first == null) first = l;
+            if (!(l instanceof ConvolutionKernel || l instanceof Pooling2D)) continue;
             Tensor out = model.nodeOutput(i);
             maps.add(new Panel(String.format(Locale.ROOT, "features-%02d-%s", i, safe(l.name())),
                     l.name() + " (" + l.className() + ")", "output " + out.shape().dropBatch(), FeatureMaps.render(l, out, 0)));

@@ -1,6 +1,7 @@
 package dev.fovea.ops.gemm;
 
 import dev.fovea.tensor.Parallel;
+import dev.fovea.tensor.VectorSupport;
 
 /**
  * Single-precision GEMM, row-major: C(m, n) = op(A)(m, k) · op(B)(k, n) + beta · C, where op(X)
@@ -32,6 +33,10 @@ public final class Gemm {
         }
         if ((long) m * n * k <= SMALL_MAX_FMAS) {
             GemmSmall.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (!VectorSupport.available()) {
+            GemmPlain.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int threads = Parallel.threads();

@@ -66,6 +66,13 @@ class GemmTest {
             return out;
         }
 
+        /** The plain-Java path of JVMs without the Vector API, whatever this JVM has. */
+        float[] runPlain() {
+            float[] out = c.clone();
+            GemmPlain.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
         float[] runReference() {
             float[] out = c.clone();
             GemmReference.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
@@ -146,7 +153,7 @@ class GemmTest {
         // cannot leave one untested. Widths straddle the in-place-A limit of the packed path.
         SplittableRandom rnd = new SplittableRandom(9);
         int wide = GemmBlocked.IN_PLACE_A_MAX_COLUMNS;
-        int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {13, 5, 7}, {25, wide, 30}, {25, wide + 1, 30}, {37, wide + 33, 9}};
+        int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {13, 5, 7}, {25, wide, 30}, {25, wide + 1, 30}, {37, wide + 33, 9}, {70, 130, 300}};
         for (int[] sh : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
@@ -156,6 +163,8 @@ class GemmTest {
                         String small = cs.mismatch(cs.runSmall(), want), blocked = cs.mismatch(cs.runBlocked(), want);
                         if (small != null) fail("GemmSmall: " + small);
                         if (blocked != null) fail("GemmBlocked: " + blocked);
+                        String plain = cs.mismatch(cs.runPlain(), want);
+                        if (plain != null) fail("GemmPlain: " + plain);
                     }
                 }
             }

@@ -1,8 +1,8 @@
 package dev.fovea.keras.check;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import dev.fovea.keras.Keras;
 import dev.fovea.keras.KerasModel;
 import dev.fovea.tensor.Tensor;

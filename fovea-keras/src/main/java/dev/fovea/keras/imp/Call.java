@@ -1,7 +1,7 @@
 package dev.fovea.keras.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.JsonObject;
 import dev.fovea.keras.imp.GraphBuilder.Value;
 
 import java.util.List;

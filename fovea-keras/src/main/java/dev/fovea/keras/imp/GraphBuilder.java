@@ -52,7 +52,6 @@ public final class GraphBuilder {
     private final Set<String> names = new HashSet<>();
     private final Map<String, Value> permuted = new HashMap<>();
     private final SplittableRandom rng = new SplittableRandom(0);
-    private final List<Shape> shapes = new ArrayList<>();
     private Shape inputShape;
 
     public GraphBuilder(Model model, String where) {
@@ -95,7 +94,6 @@ public final class GraphBuilder {
         int node = model.addNode(layer, ins);
         // Built now, so the next conversions know this shape; Model.build builds it again, the same way.
         layer.build(in, rng.split());
-        shapes.add(layer.outputShape());
         return new Value(node, layer.outputShape(), channelsLast);
     }
 

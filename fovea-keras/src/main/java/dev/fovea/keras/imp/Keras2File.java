@@ -1,8 +1,8 @@
 package dev.fovea.keras.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import dev.fovea.keras.KerasModel;
 import dev.fovea.keras.imp.ModelSpec.LayerSpec;
 
@@ -34,8 +34,8 @@ public final class Keras2File {
                 throw new FoveaException(where + ": no model_config attribute" + hint + "; Fovea needs a whole model saved with model.save");
             }
             JsonObject root = Json.parseObject(config, where + ": model_config");
-            checkNotKeras1(root, where);
             ModelSpec spec = ModelSpec.parse(root);
+            checkNotKeras1(spec, where);
             String backend = h5.string("/", "backend");
             KerasDialect dialect = new KerasDialect(version == null ? "unknown" : version, backend == null ? "unknown" : backend);
             String weightsRoot = h5.has("model_weights") ? "model_weights" : "/";
@@ -87,11 +87,13 @@ public final class Keras2File {
         return out;
     }
 
-    /** Keras 1 configs name layers and settings differently (Convolution2D with nb_filter, border_mode). */
-    private static void checkNotKeras1(JsonObject root, String where) {
-        String text = root.map().toString();
-        if (text.contains("nb_filter") || text.contains("border_mode") || text.contains("output_dim=")) {
-            throw new FoveaException(where + ": a Keras 1 model config (nb_filter / border_mode); Fovea imports Keras 2 and 3 models");
+    /** Keras 1 configs name settings differently (Convolution2D's nb_filter and nb_row, border_mode for padding). */
+    private static void checkNotKeras1(ModelSpec spec, String where) {
+        for (LayerSpec l : spec.layers()) {
+            if (l.config().has("nb_filter") || l.config().has("border_mode") || l.config().has("nb_row")) {
+                throw new FoveaException(where + ": layer \"" + l.name() + "\" has a Keras 1 config (nb_filter / border_mode); "
+                        + "Fovea imports Keras 2 and 3 models");
+            }
         }
     }
 }

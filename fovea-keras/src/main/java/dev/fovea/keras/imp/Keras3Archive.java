@@ -1,8 +1,8 @@
 package dev.fovea.keras.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.Json;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.Json;
+import dev.fovea.json.JsonObject;
 import dev.fovea.keras.KerasModel;
 import dev.fovea.keras.imp.ModelSpec.LayerSpec;
 
@@ -48,7 +48,8 @@ public final class Keras3Archive {
             byte[] config = entry(zip, "config.json", MAX_JSON_BYTES, where, true);
             byte[] metadata = entry(zip, "metadata.json", MAX_JSON_BYTES, where, false);
             byte[] weights = entry(zip, "model.weights.h5", budget, where, true);
-            try (H5 h5 = H5.fromBytes(weights, where + "!model.weights.h5", budget)) {
+            // The archive's bytes stay in memory while the weights are read: they count against the same budget.
+            try (H5 h5 = H5.fromBytes(weights, where + "!model.weights.h5", budget - weights.length)) {
                 return build(config, metadata, h5, inputShape, where);
             }
         } catch (IOException e) {

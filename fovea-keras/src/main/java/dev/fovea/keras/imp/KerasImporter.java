@@ -1,7 +1,7 @@
 package dev.fovea.keras.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.JsonArray;
+import dev.fovea.json.JsonArray;
 import dev.fovea.keras.KerasModel;
 import dev.fovea.keras.imp.GraphBuilder.Value;
 import dev.fovea.keras.imp.ModelSpec.LayerSpec;

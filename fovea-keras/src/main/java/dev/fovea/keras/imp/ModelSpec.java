@@ -1,8 +1,8 @@
 package dev.fovea.keras.imp;
 
 import dev.fovea.FoveaException;
-import dev.fovea.io.JsonArray;
-import dev.fovea.io.JsonObject;
+import dev.fovea.json.JsonArray;
+import dev.fovea.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;

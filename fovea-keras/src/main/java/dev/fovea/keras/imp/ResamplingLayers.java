@@ -8,7 +8,7 @@ import dev.fovea.nn.Elementwise;
 import dev.fovea.nn.Pad;
 import dev.fovea.nn.Reshape;
 import dev.fovea.ops.PadOp;
-import dev.fovea.ops.Padding;
+import dev.fovea.nn.WindowPadding;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -103,7 +103,7 @@ final class ResamplingLayers {
         }
         pad[2] = new int[] {0, 0};
         Value padded = g.add(new Pad(pad, PadOp.Mode.CONSTANT, 0).named(c.name("pad")), spread);
-        Conv2D conv = new Conv2D(new Conv2D.Config(filters, k[0], k[1], 1, 1, Padding.VALID, fused == null ? Activation.LINEAR : fused, bias))
+        Conv2D conv = new Conv2D(new Conv2D.Config(filters, k[0], k[1], 1, 1, 1, 1, 1, WindowPadding.VALID, fused == null ? Activation.LINEAR : fused, bias))
                 .named(c.name(""));
         Value y = g.add(conv, padded);
         // Keras's kernel is (kh, kw, filters, in); the convolution needs it rotated 180 degrees as (kh, kw, in, filters).

@@ -9,12 +9,11 @@ import dev.fovea.nn.GlobalPooling2D;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.MaxPool2D;
 import dev.fovea.nn.Pad;
-import dev.fovea.nn.PaddedConv2D;
 import dev.fovea.nn.Pooling2D;
 import dev.fovea.nn.Reshape;
+import dev.fovea.nn.WindowPadding;
 import dev.fovea.nn.ZeroPadding2D;
 import dev.fovea.ops.PadOp;
-import dev.fovea.ops.Padding;
 
 import java.util.Map;
 
@@ -117,9 +116,14 @@ final class SpatialLayers {
             default -> throw c.error("padding must be valid, same or causal, got \"" + paddingName + "\"");
         };
         if (groups == 1 && d[0] == 1 && d[1] == 1 && !paddingName.equals("causal")) {
-            return new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], Padding.parse(paddingName, c.where()), a, bias)).named(c.name(""));
+            return new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], 1, 1, 1, WindowPadding.parse(paddingName, c.where()), a, bias)).named(c.name(""));
         }
-        return new PaddedConv2D(new PaddedConv2D.Config(filters, k[0], k[1], s[0], s[1], d[0], d[1], groups, pad, a, bias)).named(c.name(""));
+        return new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], d[0], d[1], groups, explicit(pad), a, bias)).named(c.name(""));
+    }
+
+    /** {{top, bottom}, {left, right}} as the layers' explicit padding. */
+    private static WindowPadding explicit(int[][] pad) {
+        return WindowPadding.explicit(pad[0][0], pad[1][0], pad[0][1], pad[1][1]);
     }
 
     /** TensorFlow's 'same' padding of one axis: output ceil(in / stride), the odd cell after. */
@@ -158,11 +162,11 @@ final class SpatialLayers {
         int[][] pad = padding.equals("same") ? new int[][] {same(h, k[0], s[0], d[0]), same(wd, k[1], s[1], d[1])}
                 : padding.equals("valid") ? new int[][] {{0, 0}, {0, 0}} : null;
         if (pad == null) throw c.error("padding must be valid or same, got \"" + padding + "\"");
-        PaddedConv2D depth = new PaddedConv2D(new PaddedConv2D.Config(in * mult, k[0], k[1], s[0], s[1], d[0], d[1], in, pad,
+        Conv2D depth = new Conv2D(new Conv2D.Config(in * mult, k[0], k[1], s[0], s[1], d[0], d[1], in, explicit(pad),
                 Activation.LINEAR, false)).named(c.name("depthwise"));
         Value mid = g.add(depth, x);
         g.weight(depth, "kernel", w.get(0).data(), new int[] {k[0], k[1], 1, in * mult}, c.where() + " depthwise_kernel " + w.get(0).dimsText());
-        Conv2D point = new Conv2D(new Conv2D.Config(filters, 1, 1, 1, 1, Padding.VALID, fused == null ? Activation.LINEAR : fused, bias))
+        Conv2D point = new Conv2D(new Conv2D.Config(filters, 1, 1, 1, 1, 1, 1, 1, WindowPadding.VALID, fused == null ? Activation.LINEAR : fused, bias))
                 .named(c.name(""));
         Value y = g.add(point, mid);
         g.weight(point, "kernel", w.get(1).data(), w.get(1).dims(), c.where() + " pointwise_kernel");
@@ -177,7 +181,7 @@ final class SpatialLayers {
         Object strides = c.config().get("strides");
         int[] s1 = strides == null ? p1 : c.ints("strides", dims, p1, 1, MAX);
         int[] p = dims == 1 ? new int[] {1, p1[0]} : p1, s = dims == 1 ? new int[] {1, s1[0]} : s1;
-        Pooling2D.Config cfg = new Pooling2D.Config(p[0], p[1], s[0], s[1], Padding.parse(c.string("padding", "valid"), c.where()));
+        Pooling2D.Config cfg = new Pooling2D.Config(p[0], p[1], s[0], s[1], WindowPadding.parse(c.string("padding", "valid"), c.where()));
         Layer l = (max ? new MaxPool2D(cfg) : new AveragePooling2D(cfg)).named(c.name(""));
         return imageOutput(c, dims, c.graph().add(l, x));
     }

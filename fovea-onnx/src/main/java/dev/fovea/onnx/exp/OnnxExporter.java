@@ -10,7 +10,7 @@ import dev.fovea.nn.AxisSoftmax;
 import dev.fovea.nn.BatchNormalization;
 import dev.fovea.nn.Concatenate;
 import dev.fovea.nn.ConstantLayer;
-import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.ConvolutionKernel;
 import dev.fovea.nn.Dense;
 import dev.fovea.nn.Dropout;
 import dev.fovea.nn.Elementwise;
@@ -26,8 +26,6 @@ import dev.fovea.nn.MaxPool2D;
 import dev.fovea.model.Model;
 import dev.fovea.nn.PReLU;
 import dev.fovea.nn.Pad;
-import dev.fovea.nn.PaddedConv2D;
-import dev.fovea.nn.PaddedPooling2D;
 import dev.fovea.nn.Parameter;
 import dev.fovea.nn.Permute;
 import dev.fovea.nn.PiecewiseActivation;
@@ -43,7 +41,6 @@ import dev.fovea.onnx.proto.OnnxProto.TypeProto;
 import dev.fovea.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.fovea.ops.PadOp;
 import dev.fovea.ops.Window2D;
-import dev.fovea.ops.WindowGeometry;
 import dev.fovea.tensor.Shape;
 
 import java.io.IOException;
@@ -177,46 +174,22 @@ public final class OnnxExporter {
     private Out layer(Layer l, Out[] in) {
         String at = l.name();
         Out x = in[0];
+        if (l instanceof ConvolutionKernel c) return activation(conv(l, c, nchw(x, at)), l.activation(), at);
         return switch (l) {
-            case Conv2D c -> {
-                Conv2D.Config k = c.settings();
-                Shape s = c.inputShape();
-                WindowGeometry w = WindowGeometry.of(s.dim(0), s.dim(1), k.kernelH(), k.kernelW(), k.strideH(), k.strideW(), k.padding(), at);
-                int bottom = Math.max(0, (w.outH() - 1) * w.strideH() + w.kH() - w.inH() - w.padTop());
-                int right = Math.max(0, (w.outW() - 1) * w.strideW() + w.kW() - w.inW() - w.padLeft());
-                yield activation(conv(c, nchw(x, at), k.kernelH(), k.kernelW(), k.strideH(), k.strideW(), 1, 1, 1,
-                        new int[] {w.padTop(), w.padLeft(), bottom, right}), c.activation(), at);
-            }
-            case PaddedConv2D c -> {
-                PaddedConv2D.Config k = c.settings();
-                int[][] p = k.padding();
-                yield activation(conv(c, nchw(x, at), k.kernelH(), k.kernelW(), k.strideH(), k.strideW(), k.dilationH(), k.dilationW(),
-                        k.groups(), new int[] {p[0][0], p[1][0], p[0][1], p[1][1]}), c.activation(), at);
-            }
             case Pooling2D p -> {
                 Pooling2D.Config k = p.settings();
-                Shape s = p.inputShape();
-                WindowGeometry w = WindowGeometry.of(s.dim(0), s.dim(1), k.poolH(), k.poolW(), k.strideH(), k.strideW(), k.padding(), at);
-                int bottom = Math.max(0, (w.outH() - 1) * w.strideH() + w.kH() - w.inH() - w.padTop());
-                int right = Math.max(0, (w.outW() - 1) * w.strideW() + w.kW() - w.inW() - w.padLeft());
-                boolean max = p instanceof MaxPool2D;
-                String op = max ? "MaxPool" : "AveragePool";
-                if (!max && !(p instanceof AveragePooling2D)) throw unsupported(l);
-                yield new Out(g.node(op, at, new String[] {nchw(x, at).name}, ints("kernel_shape", k.poolH(), k.poolW()),
-                        ints("strides", k.strideH(), k.strideW()), ints("pads", w.padTop(), w.padLeft(), bottom, right)), true, 4);
-            }
-            case PaddedPooling2D p -> {
-                PaddedPooling2D.Config k = p.settings();
                 Window2D w = p.window();
+                boolean max = p instanceof MaxPool2D;
+                if (!max && !(p instanceof AveragePooling2D)) throw unsupported(l);
                 var attrs = new java.util.ArrayList<>(java.util.List.of(ints("kernel_shape", k.poolH(), k.poolW()),
-                        ints("strides", k.strideH(), k.strideW()), ints("pads", w.padTop(), w.padLeft(), w.padBottom(), w.padRight()),
-                        integer("ceil_mode", k.ceilMode() ? 1 : 0)));
+                        ints("strides", k.strideH(), k.strideW()), ints("pads", w.padTop(), w.padLeft(), w.padBottom(), w.padRight())));
+                if (k.ceilMode()) attrs.add(integer("ceil_mode", 1));
                 if (k.dilationH() != 1 || k.dilationW() != 1) {
-                    if (!k.max()) throw new FoveaException("layer " + at + ": dilated average pooling needs ONNX opset 19; Fovea exports opset " + OPSET);
+                    if (!max) throw new FoveaException("layer " + at + ": dilated average pooling needs ONNX opset 19; Fovea exports opset " + OPSET);
                     attrs.add(ints("dilations", k.dilationH(), k.dilationW()));
                 }
-                if (!k.max()) attrs.add(integer("count_include_pad", k.countIncludePad() ? 1 : 0));
-                yield new Out(g.node(k.max() ? "MaxPool" : "AveragePool", at, new String[] {nchw(x, at).name},
+                if (k.countIncludePad()) attrs.add(integer("count_include_pad", 1));
+                yield new Out(g.node(max ? "MaxPool" : "AveragePool", at, new String[] {nchw(x, at).name},
                         attrs.toArray(new dev.fovea.onnx.proto.OnnxProto.AttributeProto[0])), true, 4);
             }
             case GlobalPooling2D p -> {
@@ -301,15 +274,17 @@ public final class OnnxExporter {
         };
     }
 
-    private Out conv(Layer c, Out x, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int[] pads) {
-        String at = c.name();
-        Shape ks = paramShape(c, "kernel");
-        float[] oihw = permute(param(c, "kernel"), ks.toArray(), new int[] {3, 2, 0, 1});
+    private Out conv(Layer l, ConvolutionKernel c, Out x) {
+        String at = l.name();
+        Shape ks = c.kernel().value().shape();   // (KH, KW, C/groups, F)
+        float[] oihw = permute(c.kernel().value().data(), ks.toArray(), new int[] {3, 2, 0, 1});
         String w = g.floats(at + "/kernel", new int[] {ks.dim(3), ks.dim(2), ks.dim(0), ks.dim(1)}, oihw);
-        float[] bias = param(c, "bias");
+        float[] bias = c.bias() == null ? null : c.bias().value().data();
         String[] inputs = bias == null ? new String[] {x.name, w} : new String[] {x.name, w, g.floats(at + "/bias", new int[] {bias.length}, bias)};
-        return new Out(g.node("Conv", at, inputs, ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("dilations", dh, dw),
-                integer("group", groups), ints("pads", pads)), true, 4);
+        Window2D win = c.window();
+        return new Out(g.node("Conv", at, inputs, ints("kernel_shape", win.kH(), win.kW()), ints("strides", win.strideH(), win.strideW()),
+                ints("dilations", win.dilationH(), win.dilationW()), integer("group", c.groups()),
+                ints("pads", win.padTop(), win.padLeft(), win.padBottom(), win.padRight())), true, 4);
     }
 
     static float[] permute(float[] data, int[] dims, int[] perm) {

@@ -9,14 +9,12 @@ import dev.fovea.nn.GlobalPooling2D;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.LocalResponseNormalization;
 import dev.fovea.nn.MaxPool2D;
-import dev.fovea.nn.PaddedConv2D;
-import dev.fovea.nn.PaddedPooling2D;
 import dev.fovea.nn.Pooling2D;
+import dev.fovea.nn.WindowPadding;
 import dev.fovea.onnx.Holding;
 import dev.fovea.onnx.OnnxTensor;
 import dev.fovea.onnx.proto.OnnxProto.NodeProto;
 import dev.fovea.ops.PermuteOp;
-import dev.fovea.ops.Padding;
 import dev.fovea.ops.Window2D;
 
 import java.util.Arrays;
@@ -25,8 +23,8 @@ import java.util.Map;
 /**
  * Image ops on NCHW values, run by Fovea on NHWC: Conv, MaxPool, AveragePool, GlobalAveragePool,
  * GlobalMaxPool, BatchNormalization (inference) and LRN. Where ONNX's explicit padding equals
- * Keras's "valid" or "same", the Keras layer (Conv2D, MaxPooling2D, AveragePooling2D) is used;
- * otherwise the padded variants. Kernels go from OIHW to HWIO.
+ * Keras's "valid" or "same", the layers (Conv2D, MaxPooling2D, AveragePooling2D) say so, as Keras
+ * would write them; otherwise they carry the explicit padding. Kernels go from OIHW to HWIO.
  */
 final class ImageOps {
     private ImageOps() {}
@@ -76,15 +74,15 @@ final class ImageOps {
     }
 
     /** Keras's padding for a window whose explicit pads p are exactly "valid" or "same", else null. */
-    static Padding kerasPadding(int[] p, int inH, int inW, int[] k, int[] s) {
-        if (p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0) return Padding.VALID;
+    static WindowPadding kerasPadding(int[] p, int inH, int inW, int[] k, int[] s) {
+        if (p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0) return WindowPadding.VALID;
         int[] in = {inH, inW};
         for (int i = 0; i < 2; i++) {
             int out = (in[i] + s[i] - 1) / s[i];
             int total = Math.max(0, (out - 1) * s[i] + k[i] - in[i]);
             if (p[i] != total / 2 || p[i + 2] != total - total / 2) return null;
         }
-        return Padding.SAME;
+        return WindowPadding.SAME;
     }
 
     private static void conv(NodeProto n, Attributes a, Graph g) {
@@ -112,11 +110,9 @@ final class ImageOps {
         NodeProto next = g.soleConsumer(n, MathOps.FUSABLE);
         Activation act = MathOps.activationOf(next);
         Window2D win = Window2D.of(inH, inW, k[0], k[1], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3], false, g.at(n));
-        Padding keras = groups == 1 && d[0] == 1 && d[1] == 1 ? kerasPadding(p, inH, inW, k, s) : null;
-        Layer layer = keras != null
-                ? new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], keras, act, bias != null))
-                : new PaddedConv2D(new PaddedConv2D.Config(filters, k[0], k[1], s[0], s[1], d[0], d[1], groups,
-                        new int[][] {{p[0], p[2]}, {p[1], p[3]}}, act, bias != null));
+        WindowPadding keras = groups == 1 && d[0] == 1 && d[1] == 1 ? kerasPadding(p, inH, inW, k, s) : null;
+        Layer layer = new Conv2D(new Conv2D.Config(filters, k[0], k[1], s[0], s[1], d[0], d[1], groups,
+                keras != null ? keras : WindowPadding.explicit(p[0], p[1], p[2], p[3]), act, bias != null));
         g.weight(layer, "kernel", w.size(), dest -> new PermuteOp(w.dims(), new int[] {2, 3, 1, 0}).forward(dest, w.floatsCopy()));
         if (bias != null) g.weight(layer, "bias", bias);
         Value in = g.toNhwc(x, n);
@@ -144,14 +140,9 @@ final class ImageOps {
         Window2D floor = Window2D.of(inH, inW, k[0], k[1], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3], false, g.at(n));
         boolean plain = d[0] == 1 && d[1] == 1 && win.outH() == floor.outH() && win.outW() == floor.outW()
                 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
-        Layer layer;
-        if (plain) {
-            Pooling2D.Config cfg = new Pooling2D.Config(k[0], k[1], s[0], s[1], Padding.VALID);
-            layer = max ? new MaxPool2D(cfg) : new AveragePooling2D(cfg);
-        } else {
-            layer = new PaddedPooling2D(new PaddedPooling2D.Config(max, k[0], k[1], s[0], s[1], d[0], d[1],
-                    new int[][] {{p[0], p[2]}, {p[1], p[3]}}, ceil, include));
-        }
+        Pooling2D.Config cfg = plain ? new Pooling2D.Config(k[0], k[1], s[0], s[1], WindowPadding.VALID)
+                : new Pooling2D.Config(k[0], k[1], s[0], s[1], d[0], d[1], WindowPadding.explicit(p[0], p[1], p[2], p[3]), ceil, include);
+        Layer layer = max ? new MaxPool2D(cfg) : new AveragePooling2D(cfg);
         Value in = g.toNhwc(x, n);
         g.out(n, 0, Value.dynamic(g.add(layer, in.node()), new int[] {x.dim(0), x.dim(1), win.outH(), win.outW()}, Holding.nhwc()));
     }
