@@ -1,6 +1,7 @@
 package dev.fovea.cli;
 
 import dev.fovea.json.Json;
+import dev.fovea.model.Model;
 import dev.fovea.model.Presets;
 import dev.fovea.tensor.Parallel;
 import dev.fovea.tensor.Shape;
@@ -54,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Warm-up is stable when two consecutive rounds agree within this fraction (default: ${DEFAULT-VALUE}).")
     double warmupTolerance;
 
+    @Option(names = "--inference-only",
+            description = "Measure only inference throughput at --batch and batch-1 latency: no training, the model runs as loaded.")
+    boolean inferenceOnly;
+
     @Option(names = "--gemm", paramLabel = "N", description = "Instead of a model, measure GEMM N x N x N (dev.fovea.ops.gemm.Gemm) in GFLOP/s.")
     Integer gemm;
 
@@ -86,7 +91,9 @@ final class BenchCommand implements Callable<Integer> {
     private List<BenchWorkload> workloads() {
         TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(batch, repSeconds, seed);
         if (gemm != null) {
-            if (model != null || inputShape != null) throw new CliException("--gemm measures a matrix product; it takes no --model or --input-shape");
+            if (model != null || inputShape != null || inferenceOnly) {
+                throw new CliException("--gemm measures a matrix product; it takes no --model, --input-shape or --inference-only");
+            }
             return List.of(new GemmWorkload(gemm, repSeconds, seed));
         }
         if (model == null && inputShape == null) {
@@ -100,11 +107,15 @@ final class BenchCommand implements Callable<Integer> {
             Shape s = r.model().inputShape();
             label = s.equals(Shape.of(28, 28, 1)) ? "W1" : s.equals(Shape.of(32, 32, 3)) ? "W2" : "notes " + s;
         }
-        return List.of(new ModelWorkload(label, r.description(), r.model(), settings));
+        return List.of(workload(label, r.description(), r.model(), settings));
     }
 
-    private static ModelWorkload notes(String label, Shape shape, TrainingBenchmark.Settings settings) {
-        return new ModelWorkload(label, "preset notes", Presets.get("notes").factory().get().build(shape), settings);
+    private BenchWorkload notes(String label, Shape shape, TrainingBenchmark.Settings settings) {
+        return workload(label, "preset notes", Presets.get("notes").factory().get().build(shape), settings);
+    }
+
+    private BenchWorkload workload(String label, String description, Model m, TrainingBenchmark.Settings settings) {
+        return inferenceOnly ? new InferenceWorkload(label, description, m, settings) : new ModelWorkload(label, description, m, settings);
     }
 
     private void run(BenchWorkload w, WarmupPolicy policy) {

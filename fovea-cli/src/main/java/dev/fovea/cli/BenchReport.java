@@ -18,6 +18,7 @@ final class BenchReport {
             new Metric("infer_img_s", "inference", "img/s"),
             new Metric("latency_b1_ms", "latency (batch 1)", "ms"),
             new Metric("gflops_train", "training", "GFLOP/s"),
+            new Metric("gflops_infer", "inference", "GFLOP/s"),
             new Metric("gemm_gflops", "GEMM", "GFLOP/s"),
             new Metric("alloc_bytes_per_step", "allocated", "B/step"),
             new Metric("alloc_bytes_per_inference", "allocated", "B/batch"),

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** fovea bench, with windows so short that it runs in a moment: the output's shape, not speed. */
@@ -53,6 +54,23 @@ class BenchCommandTest {
         assertEquals(3, j.requireArray("input_shape").size());
         assertTrue(j.requireString("jdk").startsWith(String.valueOf(Runtime.version().feature())));
         assertTrue(j.requireDouble("mflop_train_per_image") > 0);
+    }
+
+    @Test
+    void inferenceOnlyMeasuresNoTraining() {
+        FoveaRun r = fovea(bench("--model", "tiny", "--input-shape", "12,12,1", "--batch", "3", "--inference-only", "--json"));
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = Json.parseObject(r.out().strip(), "bench --inference-only --json");
+        for (String key : new String[] {"infer_img_s", "latency_b1_ms", "gflops_infer"}) {
+            assertTrue(j.requireDouble(key) > 0, key);
+            assertTrue(j.requireDouble(key + "_min") <= j.requireDouble(key), key);
+        }
+        assertFalse(j.has("train_img_s"), "no training window");
+        assertTrue(j.requireBoolean("inference_only"));
+        assertEquals(3, j.requireLong("batch"));
+        FoveaRun g = fovea("bench", "--gemm", "8", "--inference-only");
+        assertEquals(1, g.code());
+        assertTrue(g.err().contains("--inference-only"), g.err());
     }
 
     @Test

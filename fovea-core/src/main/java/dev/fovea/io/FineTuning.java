@@ -61,6 +61,7 @@ public final class FineTuning {
                 throw new IllegalStateException("parameter " + p.name() + " has no trained counterpart of shape " + p.value().shape());
             }
             p.value().copyFrom(t);
+            p.markChanged();
         }
         return new Result(fresh, head, before);
     }

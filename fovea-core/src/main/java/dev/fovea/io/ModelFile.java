@@ -85,6 +85,7 @@ public final class ModelFile {
             }
             requireFinite(t, file + ": weights.safetensors tensor \"" + p.name() + "\"");
             p.value().copyFrom(t);
+            p.markChanged();
             used.add(p.name());
         }
         for (String name : weights.keySet()) {

@@ -92,6 +92,10 @@ public final class BatchNormalization extends Layer {
         s.op.forward(out.data(), x.data(), gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
                 movingMean.value().data(), movingVariance.value().data(), x.dim(0) * outerPerExample, channels, inner,
                 (float) config.epsilon, (float) config.momentum, ctx.training() && !frozen());
+        if (ctx.training() && !frozen()) {
+            movingMean.markChanged();
+            movingVariance.markChanged();
+        }
         return out;
     }
 

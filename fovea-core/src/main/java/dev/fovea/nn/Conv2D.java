@@ -163,7 +163,9 @@ public final class Conv2D extends ActivatedLayer implements ConvolutionKernel {
         float[] b = bias == null ? null : bias.value().data();
         int c = inputShape().dim(2);
         if (plain != null) {
-            s.plainOp.forward(z.data(), x.data(), kernel.value().data(), b, linearAppliesActivation(), x.dim(0), c, config.filters, plain);
+            // At inference the kernel's version lets the op keep a transformed copy (Winograd) across calls.
+            s.plainOp.forward(z.data(), x.data(), kernel.value().data(), ctx.training() ? -1 : kernel.version(), b,
+                    linearAppliesActivation(), x.dim(0), c, config.filters, plain);
         } else {
             s.groupedOp.forward(z.data(), x.data(), kernel.value().data(), b, x.dim(0), c, config.filters, config.groups, window);
         }

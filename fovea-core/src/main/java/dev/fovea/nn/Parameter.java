@@ -11,6 +11,12 @@ import dev.fovea.tensor.Tensor;
  * {@link #takeGradForOverwrite} and writes it outright (a GEMM with beta 0 instead of 1), so the
  * 6.5 MB gradient of a large Dense kernel is neither zeroed nor read back every step. Anyone else
  * sees zeros: {@link #grad()} fills a lazily cleared gradient first.
+ *
+ * <p>{@link #version()} counts changes to the value, so that a kernel may keep a derived form of
+ * it (a packed or transformed kernel) and rebuild that only when the weights have changed. Every
+ * writer calls {@link #markChanged()} after writing the value in place, or writes through
+ * {@link #set}: the optimizer's step, loading a model or checkpoint, importers, restoring the best
+ * weights, batch normalisation's moving statistics in training.
  */
 public final class Parameter {
     /**
@@ -35,6 +41,7 @@ public final class Parameter {
     private final boolean trainable;
     private volatile boolean frozen;   // fine-tuning: kept as loaded, as Keras's layer.trainable = False
     private boolean gradStale;   // cleared lazily: grad's array holds old values that count as 0
+    private long version;        // bumped by every change to value
 
     /**
      * A parameter of the given role. A STATE parameter (batch normalisation's moving statistics)
@@ -71,6 +78,21 @@ public final class Parameter {
     }
 
     public int size() { return value.size(); }
+
+    /** How many times the value has been changed since construction; caches derived from it compare this. */
+    public long version() { return version; }
+
+    /** Records that the value was written in place (call after writing, before the next forward pass). */
+    public void markChanged() { version++; }
+
+    /** Copies values (as many as this parameter holds) into the value and marks it changed. */
+    public void set(float[] values) {
+        if (values.length != value.size()) {
+            throw new IllegalArgumentException("parameter " + name + " holds " + value.size() + " values, got " + values.length);
+        }
+        System.arraycopy(values, 0, value.data(), 0, values.length);
+        markChanged();
+    }
 
     /** Allocates the (zero) gradient once; true if this call did. */
     private synchronized boolean allocateGrad() {

@@ -12,14 +12,28 @@ import java.util.Arrays;
  * one GEMM on its own column matrix: out_g (M, F/G) = col_g (M, KH*KW*C/G) · kernel_g, where
  * kernel_g is a column block of the kernel viewed as (KH*KW*C/G, F). The column matrices of the
  * last forward are kept for the kernel gradient; buffers grow once and are reused.
+ * Depthwise convolutions (groups = C = F) run forward on {@link DepthwiseConv2D} instead, which
+ * builds no column matrix; the backward pass then lowers the remembered input itself.
  */
 public final class GroupedConv2DOp {
     private float[] col = new float[0];    // (G, M, KH*KW*C/G) from the last forward
     private float[] dCol = new float[0];   // (M, KH*KW*C/G), one group at a time
     private final ColumnSums biasGrad = new ColumnSums();
+    private float[] unlowered;             // the last forward's input when it built no column matrix
 
     /** out (N, OH, OW, F) = x (N, H, W, C) conv kernel (KH, KW, C/G, F) + bias (F, nullable). */
     public void forward(float[] out, float[] x, float[] kernel, float[] bias, int n, int c, int f, int groups, Window2D g) {
+        if (DepthwiseConv2D.supports(c, f, groups)) {
+            DepthwiseConv2D.forward(out, x, kernel, bias, n, c, g);
+            unlowered = x;
+            return;
+        }
+        forwardLowered(out, x, kernel, bias, n, c, f, groups, g);
+    }
+
+    /** Per-group im2col + GEMM only, never {@link DepthwiseConv2D} (for comparisons). */
+    public void forwardLowered(float[] out, float[] x, float[] kernel, float[] bias, int n, int c, int f, int groups, Window2D g) {
+        unlowered = null;
         int m = n * g.outH() * g.outW();
         int cg = c / groups, fg = f / groups;
         int k = g.kH() * g.kW() * cg;
@@ -43,6 +57,11 @@ public final class GroupedConv2DOp {
         int m = n * g.outH() * g.outW();
         int cg = c / groups, fg = f / groups;
         int k = g.kH() * g.kW() * cg;
+        if (unlowered != null) {
+            col = ensure(col, groups * m * k);
+            for (int gi = 0; gi < groups; gi++) lower(col, gi * m * k, unlowered, n, c, gi * cg, cg, g);
+            unlowered = null;
+        }
         if (col.length < groups * m * k) throw new IllegalStateException("GroupedConv2DOp.backward called before forward at this batch size");
         if (dBias != null) biasGrad.accumulate(dBias, dy, m, f);
         if (dx != null) {

@@ -17,7 +17,7 @@ public final class PiecewiseOp {
         switch (kind) {
             case LEAKY_RELU -> { for (int i = 0; i < size; i++) { float v = x[i]; y[i] = v > 0 ? v : a * v; } }
             case ELU -> { for (int i = 0; i < size; i++) { float v = x[i]; y[i] = v > 0 ? v : (float) (a * Math.expm1(v)); } }
-            case CLIP -> { for (int i = 0; i < size; i++) { float v = x[i]; y[i] = v < a ? a : (v > b ? b : v); } }
+            case CLIP -> Clip.forward(y, x, size, a, b);
         }
     }
 

@@ -92,7 +92,10 @@ public abstract class Optimizer {
         // cleared one: grad() makes its zeros real before the update reads it.
         for (int i = 0; i < params.size(); i++) params.get(i).grad();
         stepJob.run(iterations, (float) learningRate);
-        for (int i = 0; i < params.size(); i++) params.get(i).clearGradLazily();
+        for (Parameter p : params) {
+            p.clearGradLazily();
+            if (p.trainable()) p.markChanged();
+        }
     }
 
     private void bind(List<Parameter> params) {

@@ -43,6 +43,7 @@ public final class EarlyStopping implements Callback {
             for (int i = 0; i < params.size(); i++) {
                 float[] w = params.get(i).value().data();
                 System.arraycopy(bestWeights.get(i), 0, w, 0, w.length);
+                params.get(i).markChanged();
             }
         }
     }

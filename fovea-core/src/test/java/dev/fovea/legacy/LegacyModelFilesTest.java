@@ -15,7 +15,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -38,16 +37,25 @@ class LegacyModelFilesTest {
         Tensor x = io.tensors().get("input"), expected = io.tensors().get("output");
         Tensor y = model.forward(x, ForwardContext.INFERENCE);
         assertEquals(expected.shape(), y.shape(), name);
-        assertArrayEquals(bits(expected), bits(y), name + ": outputs differ from those the old code gave");
-        assertArrayEquals(bits(expected), bits(model.infer(x)), name + " (infer)");
+        // Close, not bit-identical: inference picks kernels by shape (Winograd for 3x3 stride-1
+        // layers of 64+ channels, GEMM for deep 1x1 layers), which round differently from the old
+        // code's direct kernel. Loading, layout and weights are what this test guards.
+        assertClose(expected, y, name + ": outputs differ from those the old code gave");
+        assertClose(expected, model.infer(x), name + " (infer)");
     }
 
-    private static int[] bits(Tensor t) {
-        float[] d = t.data();
-        int[] b = new int[t.size()];
-        for (int i = 0; i < b.length; i++) b[i] = Float.floatToRawIntBits(d[i]);
-        return b;
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        float[] e = expected.data(), a = actual.data();
+        assertEquals(e.length, a.length, what);
+        double scale = 0;
+        for (float v : e) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < e.length; i++) {
+            if (!(Math.abs(e[i] - a[i]) <= 1e-5 * scale)) {
+                throw new AssertionError(what + ": element " + i + " is " + a[i] + ", expected " + e[i] + " (scale " + scale + ")");
+            }
+        }
     }
+
 
     @ParameterizedTest
     @ValueSource(strings = {"graph", "preset-tiny"})

@@ -40,6 +40,8 @@ class GraphLayersGradientTest {
         check("plain, asymmetric pads, stride 2", built(new Conv2D(new Conv2D.Config(3, 3, 2, 2, 1, 1, 1, 1, WindowPadding.explicit(1, 0, 0, 2), Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
         check("groups 2, dilation 2", built(new Conv2D(new Conv2D.Config(4, 2, 3, 1, 2, 2, 1, 2, WindowPadding.explicit(1, 2, 1, 0), Activation.TANH, true)), x.shape().dropBatch()), one(x), false, H);
         check("depthwise with multiplier 2, no bias", built(new Conv2D(new Conv2D.Config(8, 3, 3, 2, 2, 1, 1, 4, WindowPadding.explicit(1, 1, 1, 1), Activation.LINEAR, false)), x.shape().dropBatch()), one(x), false, H);
+        // Multiplier 1 runs forward on DepthwiseConv2D; backward then lowers the remembered input.
+        check("depthwise, stride 2, uneven pads", built(new Conv2D(new Conv2D.Config(4, 3, 3, 2, 2, 1, 1, 4, WindowPadding.explicit(1, 0, 0, 1), Activation.LINEAR, true)), x.shape().dropBatch()), one(x), false, H);
     }
 
     @Test

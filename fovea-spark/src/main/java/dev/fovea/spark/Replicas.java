@@ -37,6 +37,7 @@ final class Replicas {
         void setWeights(float[][] values) {
             for (int i = 0; i < params.size(); i++) {
                 System.arraycopy(values[i], 0, params.get(i).value().data(), 0, values[i].length);
+                params.get(i).markChanged();
             }
         }
     }

@@ -98,6 +98,7 @@ public final class SparkTrainer {
                         + ", this model's " + mine.get(i).name() + " " + mine.get(i).value().shape());
             }
             mine.get(i).value().copyFrom(theirs.get(i).value());
+            mine.get(i).markChanged();
         }
         if (!optimizer.className().equals(r.optimizer().className())) {
             throw new FoveaException(file + ": the checkpoint was trained with " + r.optimizer().className() + ", the model is compiled with " + optimizer.className());
@@ -207,6 +208,7 @@ public final class SparkTrainer {
                         float share = (float) ((double) r.examples() / batch);
                         if (first) for (int i = 0; i < v.length; i++) v[i] = st[i] * share;
                         else for (int i = 0; i < v.length; i++) v[i] += st[i] * share;
+                        p.markChanged();
                     }
                 }
                 first = false;
@@ -267,6 +269,7 @@ public final class SparkTrainer {
                     float[] v = params.get(i).value().data(), src = r.trainable()[i];
                     if (first) for (int j = 0; j < v.length; j++) v[j] = src[j] * share;
                     else for (int j = 0; j < v.length; j++) v[j] += src[j] * share;
+                    params.get(i).markChanged();
                 }
                 if (merged == null) {
                     merged = new ArrayList<>();

@@ -146,6 +146,7 @@ public final class GraphBuilder {
                         + Arrays.toString(expected));
             }
             System.arraycopy(p.data(), 0, param.value().data(), 0, p.data().length);
+            param.markChanged();
         }
         pending.clear();
     }

@@ -29,6 +29,7 @@ final class Folding {
         for (int i = 0; i < weights.length; i++) {
             Parameter p = params.get(i);
             System.arraycopy(weights[i], 0, p.value().data(), 0, p.size());
+            p.markChanged();
         }
         Tensor out = m.forward(new Tensor(Shape.of(x.dims()).withBatch(1), x.floats()), ForwardContext.INFERENCE);
         return OnnxTensor.ofFloats(layer.outputShape().toArray(), out.data().clone());

@@ -184,6 +184,7 @@ final class Graph {
                 throw new IllegalStateException("import: weight " + full + " does not fit its layer");
             }
             p.fill().into(param.value().data());
+            param.markChanged();
         }
         pending.clear();
     }
