@@ -18,8 +18,12 @@ import java.util.Locale;
 public final class LoadLimits {
     /** One example of the model's input: 2^24 values (64 MiB as float32, e.g. 2048x2048x4). */
     public static final long DEFAULT_MAX_INPUT_ELEMENTS = 1L << 24;
-    /** Values an imported graph may compute while it loads: 2^26 (256 MiB as float32). */
-    public static final long DEFAULT_MAX_CONSTANT_ELEMENTS = 1L << 26;
+    /**
+     * Values an imported graph may compute while it loads: 2^28 (1 GiB as float32). Graphs that
+     * build their weights from ConstantOfShape (the ONNX "light" VGG19 makes 143 million) must
+     * fit; the 784-million-value ConstantOfShape of the red-team file must not.
+     */
+    public static final long DEFAULT_MAX_CONSTANT_ELEMENTS = 1L << 28;
 
     private static volatile long maxInputElements = property("fovea.limits.maxInputElements", DEFAULT_MAX_INPUT_ELEMENTS);
     private static volatile long maxConstantElements = property("fovea.limits.maxConstantElements", DEFAULT_MAX_CONSTANT_ELEMENTS);

@@ -44,15 +44,15 @@ class LoadBudgetTest {
         assertTrue(e.getMessage().contains("above the limit of 16777216"), e.getMessage());
     }
 
-    /** Item 5: ConstantOfShape of 100M values (400 MB) from a 100-byte file; the limit is 2^26 values. */
+    /** Item 5: ConstantOfShape of 300M values (1.2 GB) from a 100-byte file; the limit is 2^28 values. */
     @Test
     void constantOfShapeAboveTheBudgetIsRefusedBeforeAllocation() throws Exception {
         ModelProto.Builder huge = HostileFilesTest.model(HostileFilesTest.node("ConstantOfShape", "cos", new String[] {"s"}, "c"),
                 HostileFilesTest.node("Add", "a", new String[] {"x", "c"}, "y"));
-        huge.getGraphBuilder().addInitializer(TensorProto.newBuilder().setName("s").setDataType(7).addDims(2).addInt64Data(25_000_000).addInt64Data(4));
+        huge.getGraphBuilder().addInitializer(TensorProto.newBuilder().setName("s").setDataType(7).addDims(2).addInt64Data(75_000_000).addInt64Data(4));
         long start = System.nanoTime();
         FoveaException e = refused(huge);
-        assertTrue(e.getMessage().contains("more values at load time (100000000 more) than the limit of 67108864"), e.getMessage());
+        assertTrue(e.getMessage().contains("more values at load time (300000000 more) than the limit of 268435456"), e.getMessage());
         assertTrue((System.nanoTime() - start) / 1e9 < 5, "refused before allocating");
     }
 
@@ -63,13 +63,13 @@ class LoadBudgetTest {
                 HostileFilesTest.node("Add", "a", new String[] {"x", "c"}, "y"));
         expand.getGraphBuilder().addInitializer(HostileFilesTest.floats("one", new int[] {1}, 1f))
                 .addInitializer(TensorProto.newBuilder().setName("s").setDataType(7).addDims(3).addInt64Data(10_000).addInt64Data(10_000).addInt64Data(4));
-        assertTrue(refused(expand).getMessage().contains("than the limit of 67108864"));
-        // (12000, 1) + (1, 12000): two 48 KB constants that broadcast to 144M values
+        assertTrue(refused(expand).getMessage().contains("than the limit of 268435456"));
+        // (20000, 1) + (1, 20000): two 80 KB constants that broadcast to 400M values
         ModelProto.Builder square = HostileFilesTest.model(HostileFilesTest.node("Add", "sq", new String[] {"col", "row"}, "c"),
                 HostileFilesTest.node("Add", "a", new String[] {"x", "c"}, "y"));
-        square.getGraphBuilder().addInitializer(HostileFilesTest.floats("col", new int[] {12_000, 1}, new float[12_000]))
-                .addInitializer(HostileFilesTest.floats("row", new int[] {1, 12_000}, new float[12_000]));
-        assertTrue(refused(square).getMessage().contains("than the limit of 67108864"));
+        square.getGraphBuilder().addInitializer(HostileFilesTest.floats("col", new int[] {20_000, 1}, new float[20_000]))
+                .addInitializer(HostileFilesTest.floats("row", new int[] {1, 20_000}, new float[20_000]));
+        assertTrue(refused(square).getMessage().contains("than the limit of 268435456"));
     }
 
     /** Item 4: NaN or infinite weights are refused with the parameter's name. */

@@ -57,10 +57,7 @@ final class TrainingShards {
         List<String> names = modelClasses;
         if (!numeric && names.isEmpty()) {
             // Class names are needed before decoding: the sorted distinct names (one small job).
-            List<String> found = new ArrayList<>(data.javaRDD()
-                    .map(r -> fromFolders ? folderOf(r.getString(labelField)) : r.getString(labelField)).distinct().collect());
-            found.sort(null);
-            names = List.copyOf(found);
+            names = distinctNames(data, labelField, fromFolders);
         }
         if (!numeric && names.size() != classes) {
             throw new FoveaException("the data has " + names.size() + " classes " + names + " but the model predicts " + classes);
@@ -100,6 +97,18 @@ final class TrainingShards {
         for (int p = 0; p < sizes.size(); p++) offsets[p + 1] = offsets[p] + sizes.get(p);
         if (offsets[sizes.size()] == 0) throw new FoveaException("the training data is empty");
         return new TrainingShards(shards, offsets, numeric ? modelClasses : classList);
+    }
+
+    /** The sorted names of the folders holding the files of {@code pathColumn}: the classes of an image-folder tree. */
+    static List<String> folderClassNames(Dataset<Row> data, String pathColumn) {
+        return distinctNames(data, data.schema().fieldIndex(pathColumn), true);
+    }
+
+    private static List<String> distinctNames(Dataset<Row> data, int field, boolean fromFolders) {
+        List<String> found = new ArrayList<>(data.javaRDD()
+                .map(r -> fromFolders ? folderOf(r.getString(field)) : r.getString(field)).distinct().collect());
+        found.sort(null);
+        return List.copyOf(found);
     }
 
     /** "file:/data/train/cat/1.png" -> "cat". */

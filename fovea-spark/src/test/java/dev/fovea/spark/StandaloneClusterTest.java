@@ -80,6 +80,7 @@ class StandaloneClusterTest {
                 .config("spark.executor.extraClassPath", StandaloneCluster.classPath())
                 .config("spark.executor.extraJavaOptions", String.join(" ", StandaloneCluster.jvmOptions()))
                 .getOrCreate();
+        assertEquals(cluster.masterUrl(), spark.sparkContext().master(), "a session left over from another test would not be the cluster");
         awaitExecutors(2, 180);
     }
 

@@ -4,16 +4,15 @@ import dev.fovea.keras.imp.GraphBuilder.Value;
 import dev.fovea.nn.Activation;
 import dev.fovea.nn.AveragePooling2D;
 import dev.fovea.nn.Conv2D;
+import dev.fovea.nn.Cropping2D;
 import dev.fovea.nn.Flatten;
 import dev.fovea.nn.GlobalPooling2D;
 import dev.fovea.nn.Layer;
 import dev.fovea.nn.MaxPool2D;
-import dev.fovea.nn.Pad;
 import dev.fovea.nn.Pooling2D;
 import dev.fovea.nn.Reshape;
 import dev.fovea.nn.WindowPadding;
 import dev.fovea.nn.ZeroPadding2D;
-import dev.fovea.ops.PadOp;
 
 import java.util.Map;
 
@@ -219,7 +218,7 @@ final class SpatialLayers {
             if (p[0][0] + p[0][1] >= x.held().dim(0) || p[1][0] + p[1][1] >= x.held().dim(1)) {
                 throw c.error("crops " + java.util.Arrays.deepToString(p) + " from " + c.input().keras() + ", which leaves nothing");
             }
-            l = new Pad(new int[][] {{-p[0][0], -p[0][1]}, {-p[1][0], -p[1][1]}, {0, 0}}, PadOp.Mode.CONSTANT, 0).named(c.name(""));
+            l = new Cropping2D(p).named(c.name(""));
         }
         return imageOutput(c, 2, c.graph().add(l, x));
     }

@@ -40,6 +40,7 @@ public final class ProtoFiles {
      * their layers.
      */
     public static MappedModel.Parsed mapModel(Path file) {
+        dev.fovea.io.InputFiles.requireRegular(file);   // a named pipe or device would block open() or map()
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
