@@ -27,4 +27,12 @@ final class LocalSpark {
         }
         return session;
     }
+
+    /** Stops the shared session (if any), so that a test can connect to another master. */
+    static synchronized void stop() {
+        if (session != null) {
+            session.stop();
+            session = null;
+        }
+    }
 }
