@@ -24,11 +24,8 @@ public final class LayerNormalization extends Layer {
 
     private final int axis;          // Keras axis (>= 1): normalise over [axis, rank]
     private final double epsilon;
-    private final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
     private Parameter gamma, beta;
     private int group;
-    private Tensor lastInput;
-    private double[] mean, invStd;   // per group of the last forward
 
     public LayerNormalization(int axis, double epsilon) {
         if (axis < 1) throw new FoveaException("LayerNormalization: axis " + axis + " must be >= 1 (axis 0 is the batch)");
@@ -66,42 +63,51 @@ public final class LayerNormalization extends Layer {
         return in;
     }
 
+    /** Per-call state (see {@link Workspace}): one per calling thread, so one model serves many. */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+        double[] mean, invStd;   // per group of the last forward
+    }
+
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
+        Scratch s = scratch(Scratch::new);
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
         int groups = x.size() / group;
-        if (mean == null || mean.length != groups) {
-            mean = new double[groups];
-            invStd = new double[groups];
+        if (s.mean == null || s.mean.length != groups) {
+            s.mean = new double[groups];
+            s.invStd = new double[groups];
         }
         float[] in = x.data(), o = out.data(), gm = gamma.value().data(), bt = beta.value().data();
         for (int r = 0; r < groups; r++) {
             int base = r * group;
-            double s = 0;
-            for (int i = 0; i < group; i++) s += in[base + i];
-            double m = s / group, v = 0;
+            double sum = 0;
+            for (int i = 0; i < group; i++) sum += in[base + i];
+            double m = sum / group, v = 0;
             for (int i = 0; i < group; i++) {
                 double c = in[base + i] - m;
                 v += c * c;
             }
             double inv = 1 / Math.sqrt(v / group + epsilon);
-            mean[r] = m;
-            invStd[r] = inv;
+            s.mean[r] = m;
+            s.invStd[r] = inv;
             for (int i = 0; i < group; i++) o[base + i] = (float) ((in[base + i] - m) * inv * gm[i] + bt[i]);
         }
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
+        Scratch s = scratch(Scratch::new);
         int groups = dy.size() / group;
-        float[] g = dy.data(), x = lastInput.data(), gm = gamma.value().data();
+        float[] g = dy.data(), x = s.lastInput.data(), gm = gamma.value().data();
         float[] dg = gamma.grad().data(), db = beta.grad().data();
-        Tensor dx = needInputGrad ? dxBuf.get(dy.shape()) : null;
+        Tensor dx = needInputGrad ? s.dxBuf.get(dy.shape()) : null;
         double[] dgAcc = new double[group], dbAcc = new double[group];
         for (int r = 0; r < groups; r++) {
             int base = r * group;
-            double m = mean[r], inv = invStd[r], sumG = 0, sumGX = 0;
+            double m = s.mean[r], inv = s.invStd[r], sumG = 0, sumGX = 0;
             for (int i = 0; i < group; i++) {
                 double xh = (x[base + i] - m) * inv, gi = g[base + i];
                 dgAcc[i] += gi * xh;

@@ -37,11 +37,8 @@ public final class Reduce extends Layer {
     private final Op op;
     private final int[] axes;      // Keras axes (>= 1), sorted
     private final boolean keepDims;
-    private final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
     private int[] outOffset;       // per input element of one example: its output element
     private int outPer, inPer;
-    private int[] argmax;          // MAX: per output element, the input element chosen (last forward)
-    private Tensor lastInput, lastOutput;
 
     public Reduce(Op op, int[] axes, boolean keepDims) {
         if (axes.length == 0) throw new FoveaException("Reduce: give at least one axis");
@@ -114,14 +111,22 @@ public final class Reduce extends Layer {
         return Shape.of(Arrays.copyOf(kept, k));
     }
 
+    /** Per-call state (see {@link Workspace}): one per calling thread, so one model serves many. */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        int[] argmax;          // MAX: per output element, the input element chosen
+        Tensor lastInput, lastOutput;
+    }
+
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
+        Scratch s = scratch(Scratch::new);
         checkInput(x);
-        lastInput = x;
+        s.lastInput = x;
         int n = x.dim(0);
-        Tensor out = outBuf.get(outputShape().withBatch(n));
+        Tensor out = s.outBuf.get(outputShape().withBatch(n));
         float[] in = x.data(), o = out.data();
         double[] acc = new double[outPer];
-        if (op == Op.MAX && (argmax == null || argmax.length != n * outPer)) argmax = new int[n * outPer];
+        if (op == Op.MAX && (s.argmax == null || s.argmax.length != n * outPer)) s.argmax = new int[n * outPer];
         double count = (double) inPer / outPer;
         for (int b = 0; b < n; b++) {
             int base = b * inPer;
@@ -132,9 +137,9 @@ public final class Reduce extends Layer {
                     double v = in[base + e];
                     if (v > acc[oi] || Double.isNaN(v) && !Double.isNaN(acc[oi])) {
                         acc[oi] = v;
-                        argmax[b * outPer + oi] = base + e;
-                    } else if (acc[oi] == Double.NEGATIVE_INFINITY && v == Double.NEGATIVE_INFINITY && argmax[b * outPer + oi] < base) {
-                        argmax[b * outPer + oi] = base + e;
+                        s.argmax[b * outPer + oi] = base + e;
+                    } else if (acc[oi] == Double.NEGATIVE_INFINITY && v == Double.NEGATIVE_INFINITY && s.argmax[b * outPer + oi] < base) {
+                        s.argmax[b * outPer + oi] = base + e;
                     }
                 }
             } else {
@@ -152,19 +157,20 @@ public final class Reduce extends Layer {
                 };
             }
         }
-        lastOutput = out;
+        s.lastOutput = out;
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
+        Scratch s = scratch(Scratch::new);
         if (!needInputGrad) return null;
         int n = dy.dim(0);
-        Tensor dx = dxBuf.get(lastInput.shape());
-        float[] g = dy.data(), d = dx.data(), x = lastInput.data(), y = lastOutput.data();
+        Tensor dx = s.dxBuf.get(s.lastInput.shape());
+        float[] g = dy.data(), d = dx.data(), x = s.lastInput.data(), y = s.lastOutput.data();
         double count = (double) inPer / outPer;
         if (op == Op.MAX) {
             Arrays.fill(d, 0f);
-            for (int i = 0; i < n * outPer; i++) d[argmax[i]] += g[i];
+            for (int i = 0; i < n * outPer; i++) d[s.argmax[i]] += g[i];
             return dx;
         }
         for (int b = 0; b < n; b++) {

@@ -49,10 +49,8 @@ public final class Resize2D extends Layer {
     static final Set<String> KEYS = Set.of("size", "scale", "interpolation", "coordinate_transformation_mode", "nearest_mode");
 
     private final Config config;
-    private final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
     private int[] y0, y1, x0, x1;   // per output row / column: the input rows / columns read
     private float[] wy, wx;         // weight of y1 / x1 (linear); 0 for nearest
-    private Tensor lastInput;
 
     public Resize2D(Config config) {
         this.config = config;
@@ -140,11 +138,18 @@ public final class Resize2D extends Layer {
         return new int[][] {a, b, w};
     }
 
+    /** Per-call state (see {@link Workspace}): one per calling thread, so one model serves many. */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
+
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
+        Scratch s = scratch(Scratch::new);
         checkInput(x);
-        lastInput = x;
+        s.lastInput = x;
         int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3), oh = config.outH(), ow = config.outW();
-        Tensor out = outBuf.get(outputShape().withBatch(n));
+        Tensor out = s.outBuf.get(outputShape().withBatch(n));
         float[] in = x.data(), o = out.data();
         for (int b = 0; b < n; b++) {
             int ib = b * h * w * c;
@@ -167,8 +172,9 @@ public final class Resize2D extends Layer {
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
+        Scratch s = scratch(Scratch::new);
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(lastInput.shape());
+        Tensor dx = s.dxBuf.get(s.lastInput.shape());
         int n = dx.dim(0), h = dx.dim(1), w = dx.dim(2), c = dx.dim(3), oh = config.outH(), ow = config.outW();
         float[] g = dy.data(), d = dx.data();
         java.util.Arrays.fill(d, 0f);

@@ -37,8 +37,6 @@ public final class UnaryMath extends Layer {
 
     private final Function function;
     private final double a, b;   // HardSigmoid alpha and beta; Pow exponent in a
-    private final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
-    private Tensor lastInput;
 
     private UnaryMath(Function function, double a, double b) {
         if (!Double.isFinite(a) || !Double.isFinite(b)) throw new FoveaException(function.key() + ": settings must be finite, got " + a + ", " + b);
@@ -94,19 +92,27 @@ public final class UnaryMath extends Layer {
 
     @Override protected Shape doBuild(Shape in, SplittableRandom rng) { return in; }
 
+    /** Per-call state (see {@link Workspace}): one per calling thread, so one model serves many. */
+    private static final class Scratch {
+        final Buffer outBuf = new Buffer(), dxBuf = new Buffer();
+        Tensor lastInput;
+    }
+
     @Override public Tensor forward(Tensor x, ForwardContext ctx) {
+        Scratch s = scratch(Scratch::new);
         checkInput(x);
-        lastInput = x;
-        Tensor out = outBuf.get(x.shape());
+        s.lastInput = x;
+        Tensor out = s.outBuf.get(x.shape());
         float[] o = out.data(), in = x.data();
         for (int i = 0; i < x.size(); i++) o[i] = (float) value(in[i]);
         return out;
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGrad) {
+        Scratch s = scratch(Scratch::new);
         if (!needInputGrad) return null;
-        Tensor dx = dxBuf.get(dy.shape());
-        float[] d = dx.data(), g = dy.data(), in = lastInput.data();
+        Tensor dx = s.dxBuf.get(dy.shape());
+        float[] d = dx.data(), g = dy.data(), in = s.lastInput.data();
         for (int i = 0; i < d.length; i++) d[i] = (float) (g[i] * derivative(in[i]));
         return dx;
     }

@@ -106,4 +106,22 @@ class ConcurrentInferenceTest {
         assertConcurrentEqualsSequential(g, xs, (m, x) -> m.forward(x, ForwardContext.INFERENCE));
         assertConcurrentEqualsSequential(g, xs, Graph::infer);
     }
+
+    /** The ONNX-operator layers (MobileNetV3's HardSwish, ConvNeXt's LayerNorm and Gelu, FCN's Resize, a global mean). */
+    @Test
+    void onnxOperatorLayersFromManyThreadsEqualSequentialCalls() throws Exception {
+        Graph g = new Graph("onnx-ops");
+        int c = g.addNode(new Conv2D(6, 3).padding("same"), Graph.MODEL_INPUT);
+        int hs = g.addNode(UnaryMath.of(UnaryMath.Function.HARD_SWISH), c);
+        int ln = g.addNode(new LayerNormalization(3, 1e-5), hs);
+        int ge = g.addNode(UnaryMath.of(UnaryMath.Function.GELU), ln);
+        int up = g.addNode(new Resize2D(new Resize2D.Config(14, 14, 14 / 10.0, 14 / 10.0, Resize2D.Mode.LINEAR,
+                Resize2D.Coordinates.HALF_PIXEL, Resize2D.Rounding.ROUND_PREFER_FLOOR)), ge);
+        int mean = g.addNode(new Reduce(Reduce.Op.MEAN, new int[] {1, 2}, false), up);
+        g.addNode(new Dense(4, "softmax"), mean);
+        g.seed(5).build(Shape.of(10, 10, 3));
+        List<Tensor> xs = inputs(g.inputShape(), 10, 3);
+        assertConcurrentEqualsSequential(g, xs, (m, x) -> m.forward(x, ForwardContext.INFERENCE));
+        assertConcurrentEqualsSequential(g, xs, Graph::infer);
+    }
 }
